@@ -1,0 +1,12 @@
+//! Pushdeck's pure domain: task status, the use limits of the four actions, validation and
+//! formatting. It does no I/O and imports no leptos, axum, sqlx or reqwest, so the browser (to
+//! enable buttons and say why one is disabled) and the server (to enforce the same rules before it
+//! calls TPNS) decide with the same code.
+
+pub mod rules;
+pub mod task;
+pub mod time;
+pub mod fmt;
+
+pub use rules::{check, Refusal, RefusalKind, RuleContext};
+pub use task::*;

@@ -1,0 +1,260 @@
+//! The use limits of Terminate, Recall, Override and Cancel Push (product.md, "The four
+//! actions"; `tpns-api.md` §5.1). The browser uses [`check`] to enable a button and to say why it
+//! is disabled; the server calls the same function again before it calls TPNS.
+
+use super::fmt::thousands;
+use super::task::{Action, Audience, Platform, Status};
+use super::time::{format_datetime, format_offset};
+use serde::{Deserialize, Serialize};
+
+/// What the rules need to know about a task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFacts {
+    pub status: Status,
+    pub platform: Platform,
+    pub audience: Audience,
+    /// When the task started, or will start, sending (Unix seconds): its `send_time` when it was
+    /// scheduled, otherwise its creation time.
+    pub push_time: i64,
+    /// Whether the task was created with a `send_time` (a scheduled push).
+    pub scheduled: bool,
+    /// The offline-storage period (`expire_time`, seconds).
+    pub expire_secs: i64,
+    /// An action of Pushdeck's that has been sent upstream and not resolved yet.
+    pub in_flight: Option<Action>,
+}
+
+impl TaskFacts {
+    /// The end of the offline-storage period (Unix seconds).
+    pub fn offline_until(&self) -> i64 {
+        self.push_time.saturating_add(self.expire_secs)
+    }
+}
+
+/// What the rules need to know about the moment and the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleContext {
+    /// Unix seconds.
+    pub now: i64,
+    /// Whether the app's upstream reports message recall as available (TPNS has taken it
+    /// offline; the sandbox supports it).
+    pub recall_available: bool,
+    /// The console's display time zone, for the times quoted in reasons.
+    pub utc_offset_minutes: i32,
+}
+
+/// Why an action is refused, for the UI to branch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefusalKind {
+    InFlight,
+    Platform,
+    Audience,
+    RecallUnavailable,
+    Status,
+    NoOfflineStorage,
+    OfflinePeriodOver,
+    NotScheduled,
+    TooLate,
+}
+
+/// An action that may not be taken on a task, with the sentence that says why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub kind: RefusalKind,
+    pub message: String,
+}
+
+impl Refusal {
+    fn new(kind: RefusalKind, message: impl Into<String>) -> Self {
+        Refusal {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+const TERMINATE_AUDIENCES: [Audience; 3] = [Audience::All, Audience::AccountList, Audience::Tag];
+// product.md widens the push API's `collapse_id` audiences (all, tag, account package) with the
+// recall page's account list (`tpns-api.md` §5.1).
+const OVERRIDE_AUDIENCES: [Audience; 4] = [
+    Audience::All,
+    Audience::Tag,
+    Audience::PackageAccount,
+    Audience::AccountList,
+];
+const CANCEL_AUDIENCES: [Audience; 3] = [Audience::All, Audience::PackageAccount, Audience::Tag];
+
+fn audience_phrase(list: &[Audience]) -> String {
+    let names: Vec<&str> = list.iter().map(|a| a.noun()).collect();
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [head @ .., last] => format!("{} or {}", head.join(", "), last),
+    }
+}
+
+/// Decides whether `action` may be taken on `task` now. `Ok(())` means the button is enabled; an
+/// error carries the reason shown beside a disabled button and returned by the server.
+pub fn check(action: Action, task: &TaskFacts, ctx: &RuleContext) -> Result<(), Refusal> {
+    use RefusalKind as K;
+    let when = |ts: i64| {
+        format!(
+            "{} {}",
+            format_datetime(ts, ctx.utc_offset_minutes),
+            format_offset(ctx.utc_offset_minutes)
+        )
+    };
+    let name = action.label();
+
+    if let Some(busy) = task.in_flight {
+        return Err(Refusal::new(
+            K::InFlight,
+            format!(
+                "{} is in progress on this task; wait for its outcome.",
+                busy.label()
+            ),
+        ));
+    }
+
+    if action == Action::Terminate && task.platform == Platform::Ios {
+        return Err(Refusal::new(
+            K::Platform,
+            "Terminate is not supported for iOS tasks: TPNS cannot stop queued iOS deliveries.",
+        ));
+    }
+
+    let audiences: &[Audience] = match action {
+        Action::Terminate | Action::Recall => &TERMINATE_AUDIENCES,
+        Action::Override => &OVERRIDE_AUDIENCES,
+        Action::Cancel => &CANCEL_AUDIENCES,
+    };
+    if !audiences.contains(&task.audience) {
+        return Err(Refusal::new(
+            K::Audience,
+            format!(
+                "{name} is only supported for tasks pushed to {}; this task was pushed to {}.",
+                audience_phrase(audiences),
+                audience_phrase(&[task.audience])
+            ),
+        ));
+    }
+
+    if action == Action::Recall && !ctx.recall_available {
+        return Err(Refusal::new(
+            K::RecallUnavailable,
+            "Recall is not available for this app: TPNS has taken message recall offline.",
+        ));
+    }
+
+    match action {
+        Action::Terminate | Action::Recall => {
+            if !matches!(task.status, Status::Pushing | Status::Completed) {
+                let hint = if task.status == Status::Scheduled {
+                    " Use Cancel Push before its send time instead."
+                } else {
+                    ""
+                };
+                return Err(Refusal::new(
+                    K::Status,
+                    format!(
+                        "{name} is only possible while a task is Pushing or Completed; this task is {}.{hint}",
+                        task.status.label()
+                    ),
+                ));
+            }
+            if task.expire_secs <= 0 {
+                return Err(Refusal::new(
+                    K::NoOfflineStorage,
+                    format!(
+                        "This task was pushed without offline storage (expire_time 0): nothing is queued for {name} to stop."
+                    ),
+                ));
+            }
+            if ctx.now >= task.offline_until() {
+                return Err(Refusal::new(
+                    K::OfflinePeriodOver,
+                    format!(
+                        "The offline-storage period of this task ended at {}; nothing is queued any more.",
+                        when(task.offline_until())
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        Action::Override => {
+            if !matches!(
+                task.status,
+                Status::Pushing | Status::Completed | Status::Terminated
+            ) {
+                let hint = if task.status == Status::Scheduled {
+                    " Cancel it and push again instead."
+                } else {
+                    ""
+                };
+                return Err(Refusal::new(
+                    K::Status,
+                    format!(
+                        "Override is only possible once a task is Pushing, Completed or Terminated; this task is {}.{hint}",
+                        task.status.label()
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        Action::Cancel => {
+            if !task.scheduled {
+                return Err(Refusal::new(
+                    K::NotScheduled,
+                    "Cancel Push is only possible for scheduled tasks; this one was sent immediately.",
+                ));
+            }
+            if ctx.now >= task.push_time
+                || matches!(task.status, Status::Pushing | Status::Completed)
+            {
+                return Err(Refusal::new(
+                    K::TooLate,
+                    format!(
+                        "Too late: this task started sending at {}. Cancel is only possible before the scheduled send time; you can Terminate it instead.",
+                        when(task.push_time)
+                    ),
+                ));
+            }
+            if !matches!(task.status, Status::Scheduled | Status::Created) {
+                return Err(Refusal::new(
+                    K::Status,
+                    format!(
+                        "Cancel Push is only possible while a task is Scheduled; this task is {}.",
+                        task.status.label()
+                    ),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The confirmation sentence of an action, with the impact taken from the task's own numbers.
+pub fn impact(action: Action, not_yet_arrived: u64, shown_unclicked: u64) -> String {
+    match action {
+        Action::Terminate => format!(
+            "Terminate stops delivery to about {} devices that have not received it yet. This cannot be undone.",
+            thousands(not_yet_arrived)
+        ),
+        Action::Recall => format!(
+            "Recall stops delivery to about {} devices that have not received it yet and removes it from about {} devices where it is shown and not clicked, on channels that support recall. This cannot be undone.",
+            thousands(not_yet_arrived),
+            thousands(shown_unclicked)
+        ),
+        Action::Override => format!(
+            "Override stops delivery of the original to about {} devices that have not received it yet and sends the new message in its place.",
+            thousands(not_yet_arrived)
+        ),
+        Action::Cancel => {
+            "Cancel Push cancels this scheduled task; it will never be sent. This cannot be undone."
+                .to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! Calendar arithmetic without a date library (it keeps the WebAssembly small). TPNS speaks in
+//! wall-clock strings (`send_time` `yyyy-MM-DD HH:MM:SS`, query dates `YYYY-MM-DD`); Pushdeck keeps
+//! Unix seconds and converts at the edges with an explicit UTC offset.
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day number (inverse of [`days_from_civil`]).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// `YYYY-MM-DD HH:MM:SS` of a Unix time, in the zone `offset_minutes` east of UTC.
+pub fn format_datetime(ts: i64, offset_minutes: i32) -> String {
+    let local = ts + offset_minutes as i64 * 60;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let s = local.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        s / 3600,
+        (s / 60) % 60,
+        s % 60
+    )
+}
+
+/// `YYYY-MM-DD` of a Unix time in the given zone.
+pub fn format_date(ts: i64, offset_minutes: i32) -> String {
+    format_datetime(ts, offset_minutes)[..10].to_string()
+}
+
+/// `HH:MM` of a Unix time in the given zone.
+pub fn format_clock(ts: i64, offset_minutes: i32) -> String {
+    format_datetime(ts, offset_minutes)[11..16].to_string()
+}
+
+/// `UTC+8`, `UTC-3:30`, `UTC`.
+pub fn format_offset(offset_minutes: i32) -> String {
+    if offset_minutes == 0 {
+        return "UTC".to_string();
+    }
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let abs = offset_minutes.unsigned_abs();
+    if abs % 60 == 0 {
+        format!("UTC{sign}{}", abs / 60)
+    } else {
+        format!("UTC{sign}{}:{:02}", abs / 60, abs % 60)
+    }
+}
+
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses `YYYY-MM-DD` into the Unix time of that day's midnight in the given zone.
+pub fn parse_date(s: &str, offset_minutes: i32) -> Option<i64> {
+    let mut it = s.trim().splitn(3, '-');
+    let y = digits(it.next()?)?;
+    let m = digits(it.next()?)? as u32;
+    let d = digits(it.next()?)? as u32;
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d) * 86_400 - offset_minutes as i64 * 60)
+}
+
+/// Parses `YYYY-MM-DD HH:MM:SS` (or `YYYY-MM-DDTHH:MM[:SS]`, as an HTML `datetime-local` input
+/// sends it) in the given zone.
+pub fn parse_datetime(s: &str, offset_minutes: i32) -> Option<i64> {
+    let s = s.trim();
+    let (date, time) = s.split_once([' ', 'T'])?;
+    let day = parse_date(date, offset_minutes)?;
+    let mut it = time.split(':');
+    let h = digits(it.next()?)?;
+    let mi = digits(it.next()?)?;
+    let sec = match it.next() {
+        Some(x) => digits(x)?,
+        None => 0,
+    };
+    if it.next().is_some() || h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    Some(day + h * 3600 + mi * 60 + sec)
+}
+
+/// Parses `+08:00`, `-0330`, `+8`, `UTC`, `Z`.
+pub fn parse_offset(s: &str) -> Option<i32> {
+    let s = s.trim();
+    let s = s.strip_prefix("UTC").unwrap_or(s);
+    if s.is_empty() || s == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match s.as_bytes()[0] {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let (h, m) = match rest.split_once(':') {
+        Some((h, m)) => (digits(h)?, digits(m)?),
+        None if rest.len() == 4 => (digits(&rest[..2])?, digits(&rest[2..])?),
+        None => (digits(rest)?, 0),
+    };
+    if h > 14 || m > 59 {
+        return None;
+    }
+    Some(sign * (h * 60 + m) as i32)
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+/// "42 s", "3 min", "5 h", "2 d": a short duration for freshness labels.
+pub fn format_age(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..=59 => format!("{secs} s"),
+        60..=3_599 => format!("{} min", secs / 60),
+        3_600..=172_799 => format!("{} h", secs / 3600),
+        _ => format!("{} d", secs / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_dates_across_eras_and_leap_days() {
+        for &(y, m, d) in &[(1970, 1, 1), (2000, 2, 29), (2026, 11, 27), (1969, 12, 31), (2400, 12, 31)] {
+            assert_eq!(civil_from_days(days_from_civil(y, m, d)), (y, m, d));
+        }
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+    }
+
+    #[test]
+    fn formats_in_the_given_zone() {
+        // 2026-11-27 12:00:00 UTC
+        let ts = 1_795_780_800;
+        assert_eq!(format_datetime(ts, 0), "2026-11-27 12:00:00");
+        assert_eq!(format_datetime(ts, 480), "2026-11-27 20:00:00");
+        assert_eq!(format_date(ts, 720), "2026-11-28");
+        assert_eq!(format_offset(480), "UTC+8");
+        assert_eq!(format_offset(-210), "UTC-3:30");
+    }
+
+    #[test]
+    fn parses_what_it_formats_and_rejects_nonsense() {
+        let ts = 1_795_780_800;
+        assert_eq!(parse_datetime("2026-11-27 20:00:00", 480), Some(ts));
+        assert_eq!(parse_datetime("2026-11-27T20:00", 480), Some(ts));
+        assert_eq!(parse_date("2026-11-27", 0), Some(ts - 12 * 3600));
+        for bad in ["2026-02-30 10:00:00", "2026-13-01", "yesterday", "2026-11-27 24:00:00", "2026-11-27 1:2:3:4"] {
+            assert_eq!(parse_datetime(bad, 0), None, "{bad}");
+        }
+        assert_eq!(parse_offset("+08:00"), Some(480));
+        assert_eq!(parse_offset("-0330"), Some(-210));
+        assert_eq!(parse_offset("UTC"), Some(0));
+        assert_eq!(parse_offset("8"), None);
+    }
+}

@@ -1,0 +1,27 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The page for any path the console does not know; answers 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found" />
+        <div class="mx-auto max-w-lg py-16 text-center">
+            <p class="text-sm font-semibold text-sky-700">"404"</p>
+            <h1 class="mt-2 text-2xl font-semibold">"Page not found"</h1>
+            <p class="mt-2 text-slate-600">
+                "There is nothing at this address. It may have been mistyped, or the task may belong to another app."
+            </p>
+            <a
+                href="/tasks"
+                class="mt-6 inline-block rounded bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-700"
+            >
+                "Go to the Task List"
+            </a>
+        </div>
+    }
+}

@@ -1,0 +1,5 @@
+//! The application shell, layout and shared components.
+
+pub mod components;
+pub mod layout;
+pub mod shell;

@@ -1,0 +1,12 @@
+//! Pushdeck's server: everything that only runs on the server.
+
+pub mod apps;
+pub mod cli;
+pub mod config;
+pub mod console;
+pub mod http;
+pub mod sandbox;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod tpns;

@@ -2,6 +2,7 @@
 
 pub mod apps;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod console;
 pub mod http;

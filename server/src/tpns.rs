@@ -1,8 +1,28 @@
 //! The TPNS REST API v3 client (`../shared/spec/tpns-api.md`).
+//!
+//! One [`TpnsClient`] serves every app: the per-app part (access point, AccessID, SecretKey, auth
+//! scheme) travels with each call as [`Credentials`]. Where the upstream documentation is open
+//! (marked UNCONFIRMED in the spec) the client is tolerant: both response envelopes, ids as
+//! numbers or strings, `push_id` as a string or an array, unknown fields ignored.
+
+mod client;
+mod endpoint;
+mod envelope;
+mod error;
+mod lenient;
+mod records;
+mod request;
+mod sign;
 
 use secrecy::SecretString;
 
 pub use crate::config::AuthScheme;
+pub use client::{ClientOptions, TpnsClient};
+pub use endpoint::Endpoint;
+pub use error::{TpnsError, UpstreamKind, codes};
+pub use records::{ChannelStat, PushRecord, PushResponse, RecordPage, RecordQuery};
+pub use request::{Message, PushRequest, TagItem, TagList, TagRule};
+pub use sign::{basic_authorization, signature};
 
 /// How to reach and authenticate as one TPNS app.
 #[derive(Clone, Debug)]
@@ -13,7 +33,3 @@ pub struct Credentials {
     pub base_url: String,
     pub auth: AuthScheme,
 }
-
-/// Placeholder until the client lands.
-#[derive(Clone, Debug, Default)]
-pub struct TpnsClient;

@@ -39,32 +39,46 @@ pub enum Command {
     User(UserCommand),
 }
 
-/// Options of `pushdeck sandbox`; each overrides the [sandbox] section of the configuration.
+/// Options of `pushdeck sandbox`; each overrides the [sandbox] section of the configuration
+/// (`PUSHDECK__SANDBOX__…`).
 #[derive(Debug, Args, Default)]
+#[command(after_help = "The sandbox serves three demo apps: demo-android (\"Demo Shop\", Android, \
+AccessID 1500000101, recall available), demo-ios (\"Demo Shop\", iOS, AccessID 1600000102) and \
+demo-news (\"Demo News\", Android, AccessID 1500000103, recall unavailable as on TPNS today). \
+Their sandbox-only SecretKeys are published in server/src/sandbox/apps.rs. Point a console app at \
+it with access_point = \"custom\" and base_url = \"http://127.0.0.1:3100\".")]
 pub struct SandboxArgs {
-    /// Address to listen on (loopback only is sensible; port 0 picks a free port).
+    /// Address to listen on. Keep it on loopback: the demo secrets are public. Default
+    /// 127.0.0.1:3100, or [sandbox] listen when it names a fixed port.
     #[arg(long, value_name = "ADDR")]
     pub listen: Option<std::net::SocketAddr>,
     /// How many times faster than real time deliveries, arrivals and clicks play out (60 makes a
-    /// 72-hour task play out in 72 minutes).
+    /// 72-hour task play out in 72 minutes). Send times, offline-storage periods and rate-limit
+    /// windows stay in real time. Default 60.
     #[arg(long, value_name = "FACTOR")]
     pub speedup: Option<f64>,
     /// Seed for the history, the device population and background traffic (repeatable runs).
+    /// Without one, a seed is drawn and logged.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Seconds between tasks created "by the app's backend" (0: none).
+    /// Seconds between tasks created "by the app's backend", per app (0: none). Default 45.
     #[arg(long, value_name = "SECS")]
     pub background_every: Option<f64>,
-    /// Days of task history each demo app starts with.
+    /// Days of task history each demo app starts with. Default 7.
     #[arg(long, value_name = "DAYS")]
     pub history_days: Option<u32>,
-    /// Calls an hour allowed per statistics endpoint and app (TPNS: 200).
+    /// Tasks per day in that history. Default 12.
+    #[arg(long, value_name = "N")]
+    pub history_per_day: Option<u32>,
+    /// Calls an hour allowed per statistics endpoint and app before 1008028 (TPNS: 200; 0: no
+    /// limit).
     #[arg(long, value_name = "N")]
     pub stats_calls_per_hour: Option<u32>,
-    /// All/tag/package pushes a second per app (TPNS: 1).
+    /// All/tag/package pushes a second per app before 1008028 (TPNS: 1; 0: no limit).
     #[arg(long, value_name = "N")]
     pub pushes_per_second: Option<u32>,
-    /// Serve the fault-injection admin API under /_sandbox/ (for tests).
+    /// Serve the test-only admin API under /_sandbox/: fault injection per endpoint, rate-limit
+    /// counters, direct task creation and per-task counters.
     #[arg(long)]
     pub admin_api: bool,
 }

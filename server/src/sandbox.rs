@@ -1,9 +1,250 @@
-//! The TPNS sandbox.
+//! The TPNS sandbox: a TPNS-compatible server with simulated devices (product.md, "The
+//! sandbox"), reached by the console over HTTP exactly as TPNS is, with the same client and auth
+//! headers. It answers the endpoints of `tpns-api.md` the console uses with TPNS's field names,
+//! envelopes, validations, error codes and rate limits, plays tasks out on a simulated device
+//! population, generates history and background traffic, and takes faults for tests.
+//!
+//! All time comes from the injected [`SharedClock`], so a test can drive a simulated hour with a
+//! [`crate::clock::ManualClock`].
 
+mod admin;
+mod apps;
+mod auth;
+mod control;
+mod corpus;
+mod device;
+mod faults;
+mod handle;
+mod history;
+mod http;
+mod limits;
+mod model;
+mod rng;
+mod task;
+mod validate;
+mod views;
+mod wire;
+mod world;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use apps::{DEMO_ANDROID_SECRET, DEMO_IOS_SECRET, DEMO_NEWS_SECRET, SandboxApp, demo_apps};
+pub use control::{ControlError, TaskSnapshot, TaskSpec};
+pub use device::DeviceClass;
+pub use faults::{Fault, FaultKind};
+pub use handle::SandboxHandle;
+pub use limits::EndpointTraffic;
+pub use model::ClassCounters;
+
+use crate::apps::UpstreamApp;
 use crate::cli::SandboxArgs;
-use crate::config::Config;
+use crate::clock::SharedClock;
+use crate::config::{Config, SandboxSettings};
+use crate::startup::StartupError;
 
-/// `pushdeck sandbox`.
-pub async fn run_standalone(_config: Config, _args: SandboxArgs) -> Result<(), crate::startup::StartupError> {
-    Err(crate::startup::StartupError::Sandbox("not built yet".into()))
+/// Everything a sandbox runs with.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// Loopback address; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// How much faster than the clock deliveries, arrivals and clicks play out.
+    pub speedup: f64,
+    /// `None` draws a seed (logged, so a run can be repeated).
+    pub seed: Option<u64>,
+    /// Clock seconds between background tasks per app; 0 turns them off.
+    pub background_every_secs: f64,
+    pub history_days: u32,
+    pub history_per_day: u32,
+    /// Per app and statistics endpoint; 0 turns the limit off.
+    pub stats_calls_per_hour: u32,
+    /// All/tag/package pushes a second per app; 0 turns the limit off.
+    pub pushes_per_second: u32,
+    /// Serve `/_sandbox/…` (faults, traffic counters, task creation).
+    pub admin_api: bool,
+    pub apps: Vec<SandboxApp>,
+    pub clock: SharedClock,
+    /// TPNS's wall-clock zone for `send_time` and record dates: China Standard Time, +08:00.
+    pub utc_offset_minutes: i32,
+    /// Allowed distance between a signature's `TimeStamp` and the sandbox clock.
+    pub max_clock_skew_secs: i64,
+}
+
+impl SandboxConfig {
+    pub fn new(
+        settings: &SandboxSettings,
+        apps: Vec<SandboxApp>,
+        clock: SharedClock,
+    ) -> SandboxConfig {
+        SandboxConfig {
+            listen: settings.listen,
+            speedup: settings.speedup,
+            seed: settings.seed,
+            background_every_secs: settings.background_every_secs,
+            history_days: settings.history_days,
+            history_per_day: settings.history_per_day,
+            stats_calls_per_hour: settings.stats_calls_per_hour,
+            pushes_per_second: settings.pushes_per_second,
+            admin_api: settings.admin_api,
+            apps,
+            clock,
+            utc_offset_minutes: 480,
+            max_clock_skew_secs: 600,
+        }
+    }
+}
+
+/// State shared by the HTTP handlers, the background traffic and the handle.
+pub(crate) struct Shared {
+    world: Mutex<world::World>,
+    faults: Mutex<faults::Faults>,
+    pub(crate) clock: SharedClock,
+    pub(crate) stats_calls_per_hour: u32,
+    pub(crate) pushes_per_second: u32,
+    pub(crate) max_skew_secs: i64,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+impl Shared {
+    /// The world, also after a panic elsewhere (the simulation stays usable for other calls).
+    pub(crate) fn world(&self) -> MutexGuard<'_, world::World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    pub(crate) fn faults(&self) -> MutexGuard<'_, faults::Faults> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The sandbox server.
+pub struct Sandbox;
+
+impl Sandbox {
+    /// Binds `config.listen`, builds the history, and spawns the server and the background
+    /// traffic. The returned handle stops both on [`SandboxHandle::shutdown`] or when dropped.
+    pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, std::io::Error> {
+        let listener = TcpListener::bind(config.listen).await?;
+        let addr = listener.local_addr()?;
+        if !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "the TPNS sandbox listens beyond loopback; its demo secrets are public");
+        }
+        let seed = config.seed.unwrap_or_else(rand::random);
+        let sim = model::Sim {
+            speedup: config.speedup,
+            seed,
+        };
+        let mut world = world::World::new(config.apps.clone(), sim, config.utc_offset_minutes);
+        history::seed_history(
+            &mut world,
+            config.history_days,
+            config.history_per_day,
+            config.clock.now_ms(),
+        );
+        let (tx, rx) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            world: Mutex::new(world),
+            faults: Mutex::new(faults::Faults::default()),
+            clock: config.clock.clone(),
+            stats_calls_per_hour: config.stats_calls_per_hour,
+            pushes_per_second: config.pushes_per_second,
+            max_skew_secs: config.max_clock_skew_secs,
+            shutdown: rx.clone(),
+        });
+        let router = http::router(shared.clone(), config.admin_api);
+        let mut down = rx;
+        let server = tokio::spawn(async move {
+            let stop = async move {
+                let _ = down.wait_for(|d| *d).await;
+            };
+            if let Err(e) = axum::serve(listener, router)
+                .with_graceful_shutdown(stop)
+                .await
+            {
+                tracing::error!(error = %e, "the TPNS sandbox stopped");
+            }
+        });
+        let background = tokio::spawn(history::run_background(
+            shared.clone(),
+            config.background_every_secs,
+            seed,
+        ));
+        tracing::debug!(%addr, seed, "TPNS sandbox started");
+        Ok(SandboxHandle::new(
+            shared,
+            addr,
+            config.apps,
+            seed,
+            tx,
+            vec![server, background],
+        ))
+    }
+}
+
+/// Starts the sandbox for `pushdeck serve` with the demo apps, and returns them as the console's
+/// registry holds them (their base URL the sandbox's address).
+pub async fn start_alongside(
+    config: &Config,
+    clock: SharedClock,
+) -> Result<(SandboxHandle, Vec<UpstreamApp>), StartupError> {
+    let mut sc = SandboxConfig::new(&config.sandbox, demo_apps(), clock);
+    sc.utc_offset_minutes = config.utc_offset_minutes();
+    let handle = Sandbox::start(sc).await.map_err(|e| {
+        StartupError::Sandbox(format!("cannot listen on {}: {e}", config.sandbox.listen))
+    })?;
+    log_started(&handle);
+    let apps = handle.upstream_apps();
+    Ok((handle, apps))
+}
+
+/// The address `pushdeck sandbox` uses when none is configured: a fixed port, so that a console
+/// started separately can be pointed at it.
+const STANDALONE_LISTEN: ([u8; 4], u16) = ([127, 0, 0, 1], 3100);
+
+/// `pushdeck sandbox`: the sandbox alone, with the demo apps, until Ctrl-C or SIGTERM.
+pub async fn run_standalone(config: Config, args: SandboxArgs) -> Result<(), StartupError> {
+    let mut s = config.sandbox.clone();
+    s.listen = match args.listen {
+        Some(addr) => addr,
+        None if s.listen.port() == 0 => STANDALONE_LISTEN.into(),
+        None => s.listen,
+    };
+    s.speedup = args.speedup.unwrap_or(s.speedup);
+    if !(s.speedup.is_finite() && s.speedup > 0.0) {
+        return Err(StartupError::Sandbox(
+            "--speedup must be a positive number".into(),
+        ));
+    }
+    s.seed = args.seed.or(s.seed);
+    s.background_every_secs = args.background_every.unwrap_or(s.background_every_secs);
+    s.history_days = args.history_days.unwrap_or(s.history_days);
+    s.history_per_day = args.history_per_day.unwrap_or(s.history_per_day);
+    s.stats_calls_per_hour = args.stats_calls_per_hour.unwrap_or(s.stats_calls_per_hour);
+    s.pushes_per_second = args.pushes_per_second.unwrap_or(s.pushes_per_second);
+    s.admin_api |= args.admin_api;
+    let mut sc = SandboxConfig::new(&s, demo_apps(), SharedClock::system());
+    sc.utc_offset_minutes = config.utc_offset_minutes();
+    let handle = Sandbox::start(sc)
+        .await
+        .map_err(|e| StartupError::Sandbox(format!("cannot listen on {}: {e}", s.listen)))?;
+    log_started(&handle);
+    crate::startup::shutdown_signal().await;
+    handle.shutdown().await;
+    Ok(())
+}
+
+fn log_started(handle: &SandboxHandle) {
+    tracing::info!(address = %handle.base_url(), seed = handle.seed(), "TPNS sandbox is serving");
+    for app in handle.apps() {
+        tracing::info!(
+            app = %app.id,
+            name = %app.name,
+            platform = app.platform.label(),
+            access_id = %app.access_id,
+            auth = app.auth.label(),
+            recall_available = app.recall_available,
+            "sandbox app (SecretKey: see sandbox::demo_apps)"
+        );
+    }
 }

@@ -9,10 +9,10 @@ mod client;
 mod endpoint;
 mod envelope;
 mod error;
-mod lenient;
+pub(crate) mod lenient;
 mod records;
 mod request;
-mod sign;
+pub(crate) mod sign;
 
 use secrecy::SecretString;
 

@@ -1,0 +1,11 @@
+//! Contract tests: the real `TpnsClient` against a `Sandbox` over HTTP, on port 0, with a manual
+//! clock wherever simulated time matters.
+
+mod contract;
+mod effects;
+mod faults;
+mod helpers;
+mod limits;
+mod recall_samples;
+mod traffic;
+mod validations;

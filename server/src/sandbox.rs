@@ -125,6 +125,12 @@ impl Sandbox {
     /// Binds `config.listen`, builds the history, and spawns the server and the background
     /// traffic. The returned handle stops both on [`SandboxHandle::shutdown`] or when dropped.
     pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, std::io::Error> {
+        if !(config.speedup.is_finite() && config.speedup > 0.0) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the speed-up must be a positive number",
+            ));
+        }
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         if !addr.ip().is_loopback() {

@@ -8,7 +8,7 @@ use secrecy::ExposeSecret;
 
 use super::wire::ApiError;
 use super::world::World;
-use crate::tpns::sign::{parse_basic, same_signature};
+use crate::tpns::sign::{constant_time_eq, parse_basic};
 use crate::tpns::signature;
 
 /// The app a request authenticates as. `now_s` is the sandbox clock, against which the
@@ -34,7 +34,7 @@ pub(crate) fn authenticate(
             .app_by_access_id(&id)
             .ok_or_else(ApiError::wrong_access_point)?;
         let expected = world.apps[app].app.secret.expose_secret();
-        return if same_signature(&secret, expected) {
+        return if constant_time_eq(&secret, expected) {
             Ok(app)
         } else {
             Err(ApiError::auth("wrong AccessID or SecretKey"))
@@ -57,7 +57,7 @@ pub(crate) fn authenticate(
         return Err(ApiError::auth("TimeStamp is too far from the server time"));
     }
     let expected = signature(&world.apps[app].app.secret, ts, id, body);
-    if same_signature(sign, &expected) {
+    if constant_time_eq(sign, &expected) {
         Ok(app)
     } else {
         Err(ApiError::auth("the signature does not match"))

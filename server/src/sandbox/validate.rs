@@ -65,7 +65,8 @@ pub(crate) fn push(
     if let Some(raw) = obj.get("send_time").filter(|v| !v.is_null()) {
         let text = raw.as_str().unwrap_or_default();
         let at = parse_datetime(text, offset_min)
-            .filter(|_| text.len() == 19)
+            // Exactly `yyyy-MM-DD HH:MM:SS`: the shared parser also takes an HTML `T` form.
+            .filter(|_| text.len() == 19 && text.as_bytes()[10] == b' ')
             .ok_or_else(|| {
                 ApiError::invalid("send_time must be formatted as yyyy-MM-DD HH:MM:SS")
             })?

@@ -68,12 +68,8 @@ pub(crate) fn record_list(
     if start >= end {
         return Err(ApiError::invalid("startDate is after endDate"));
     }
-    let today = parse_date(
-        &format_datetime(now.div_euclid(1000), offset_min)[..10],
-        offset_min,
-    )
-    .unwrap_or(0)
-        * 1000;
+    let zone_ms = offset_min as i64 * 60_000;
+    let today = (now + zone_ms).div_euclid(DAY_MS) * DAY_MS - zone_ms;
     if start < today - MONTH_MS {
         return Err(ApiError::invalid(
             "only push records of the last month can be queried",

@@ -20,7 +20,7 @@ pub struct PushResponse {
 }
 
 /// One task as the task-information query describes it (§3.1).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PushRecord {
     /// A string in the table, a number in the single-task sample: both accepted.
@@ -95,7 +95,7 @@ pub struct RecordPage {
 }
 
 /// One row of the per-task channel statistics (§4, §4.1).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChannelStat {
     /// `xg`, `hw`, `honor`, `xm`, `mz`, `oppo`, `vivo`, `fcm`, `apns`, `all`, or a code TPNS adds
     /// later (kept as it came).

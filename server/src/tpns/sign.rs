@@ -38,8 +38,8 @@ pub(crate) fn parse_basic(header: &str) -> Option<(String, String)> {
     Some((id.to_string(), secret.to_string()))
 }
 
-/// Compares two signatures without leaking through timing where they differ.
-pub(crate) fn same_signature(a: &str, b: &str) -> bool {
+/// Compares two secrets or signatures without leaking through timing where they differ.
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -95,8 +95,8 @@ mod tests {
 
     #[test]
     fn signatures_compare_equal_only_when_identical() {
-        assert!(same_signature("abc", "abc"));
-        assert!(!same_signature("abc", "abd"));
-        assert!(!same_signature("abc", "abcd"));
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "abcd"));
     }
 }

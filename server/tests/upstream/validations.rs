@@ -108,8 +108,15 @@ async fn send_time_is_checked_for_format_audience_and_the_ten_minute_rule() {
     );
     req.send_time = Some(sb.send_time_in(91 * 86_400));
     assert_eq!(code(sb.client.push(&c, &req).await), Some(10010012));
-    req.send_time = Some("2025-03-10T20:00".into());
-    assert_eq!(code(sb.client.push(&c, &req).await), Some(1008007));
+    for bad in [
+        "2025-03-10T20:00",
+        "2025-03-10T20:00:00",
+        "2025-03-10 20:00",
+        "tonight",
+    ] {
+        req.send_time = Some(bad.into());
+        assert_eq!(code(sb.client.push(&c, &req).await), Some(1008007), "{bad}");
+    }
     let mut tokens = token_push(2);
     tokens.send_time = Some(sb.send_time_in(3_600));
     assert_eq!(code(sb.client.push(&c, &tokens).await), Some(1008007));

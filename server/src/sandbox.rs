@@ -26,7 +26,6 @@ mod views;
 mod wire;
 mod world;
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::net::TcpListener;
@@ -46,25 +45,11 @@ use crate::clock::SharedClock;
 use crate::config::{Config, SandboxSettings};
 use crate::startup::StartupError;
 
-/// Everything a sandbox runs with.
+/// Everything a sandbox runs with: the `[sandbox]` settings (listen address, speed-up, seed,
+/// history, background traffic, rate limits, admin API), the apps it serves and the clock.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
-    /// Loopback address; port 0 picks a free port.
-    pub listen: SocketAddr,
-    /// How much faster than the clock deliveries, arrivals and clicks play out.
-    pub speedup: f64,
-    /// `None` draws a seed (logged, so a run can be repeated).
-    pub seed: Option<u64>,
-    /// Clock seconds between background tasks per app; 0 turns them off.
-    pub background_every_secs: f64,
-    pub history_days: u32,
-    pub history_per_day: u32,
-    /// Per app and statistics endpoint; 0 turns the limit off.
-    pub stats_calls_per_hour: u32,
-    /// All/tag/package pushes a second per app; 0 turns the limit off.
-    pub pushes_per_second: u32,
-    /// Serve `/_sandbox/…` (faults, traffic counters, task creation).
-    pub admin_api: bool,
+    pub settings: SandboxSettings,
     pub apps: Vec<SandboxApp>,
     pub clock: SharedClock,
     /// TPNS's wall-clock zone for `send_time` and record dates: China Standard Time, +08:00.
@@ -80,15 +65,7 @@ impl SandboxConfig {
         clock: SharedClock,
     ) -> SandboxConfig {
         SandboxConfig {
-            listen: settings.listen,
-            speedup: settings.speedup,
-            seed: settings.seed,
-            background_every_secs: settings.background_every_secs,
-            history_days: settings.history_days,
-            history_per_day: settings.history_per_day,
-            stats_calls_per_hour: settings.stats_calls_per_hour,
-            pushes_per_second: settings.pushes_per_second,
-            admin_api: settings.admin_api,
+            settings: settings.clone(),
             apps,
             clock,
             utc_offset_minutes: 480,
@@ -125,27 +102,28 @@ impl Sandbox {
     /// Binds `config.listen`, builds the history, and spawns the server and the background
     /// traffic. The returned handle stops both on [`SandboxHandle::shutdown`] or when dropped.
     pub async fn start(config: SandboxConfig) -> Result<SandboxHandle, std::io::Error> {
-        if !(config.speedup.is_finite() && config.speedup > 0.0) {
+        let s = &config.settings;
+        if !(s.speedup.is_finite() && s.speedup > 0.0) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 "the speed-up must be a positive number",
             ));
         }
-        let listener = TcpListener::bind(config.listen).await?;
+        let listener = TcpListener::bind(s.listen).await?;
         let addr = listener.local_addr()?;
         if !addr.ip().is_loopback() {
             tracing::warn!(%addr, "the TPNS sandbox listens beyond loopback; its demo secrets are public");
         }
-        let seed = config.seed.unwrap_or_else(rand::random);
+        let seed = s.seed.unwrap_or_else(rand::random);
         let sim = model::Sim {
-            speedup: config.speedup,
+            speedup: s.speedup,
             seed,
         };
         let mut world = world::World::new(config.apps.clone(), sim, config.utc_offset_minutes);
         history::seed_history(
             &mut world,
-            config.history_days,
-            config.history_per_day,
+            s.history_days,
+            s.history_per_day,
             config.clock.now_ms(),
         );
         let (tx, rx) = watch::channel(false);
@@ -153,12 +131,12 @@ impl Sandbox {
             world: Mutex::new(world),
             faults: Mutex::new(faults::Faults::default()),
             clock: config.clock.clone(),
-            stats_calls_per_hour: config.stats_calls_per_hour,
-            pushes_per_second: config.pushes_per_second,
+            stats_calls_per_hour: s.stats_calls_per_hour,
+            pushes_per_second: s.pushes_per_second,
             max_skew_secs: config.max_clock_skew_secs,
             shutdown: rx.clone(),
         });
-        let router = http::router(shared.clone(), config.admin_api);
+        let router = http::router(shared.clone(), s.admin_api);
         let mut down = rx;
         let server = tokio::spawn(async move {
             let stop = async move {
@@ -173,7 +151,7 @@ impl Sandbox {
         });
         let background = tokio::spawn(history::run_background(
             shared.clone(),
-            config.background_every_secs,
+            s.background_every_secs,
             seed,
         ));
         tracing::debug!(%addr, seed, "TPNS sandbox started");

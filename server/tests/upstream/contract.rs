@@ -99,26 +99,10 @@ async fn basic_auth_works_for_every_endpoint() {
     sb.advance(Duration::from_secs(60));
     assert!(sb.client.push_record(&c, &id).await.is_ok());
     assert!(sb.client.task_stat_channel(&c, &id).await.is_ok());
-    let q = RecordQuery {
-        start_date: "2025-03-10".into(),
-        end_date: "2025-03-10".into(),
-        offset: 0,
-        limit: 10,
-        msg_type: None,
-        push_type: None,
-    };
+    let q = month_query(10);
     assert_eq!(sb.client.push_records(&c, &q).await.unwrap().count, 1);
     sb.client.stop_push(&c, &id).await.unwrap();
-    let scheduled = sb
-        .handle
-        .create_task(
-            ANDROID,
-            &TaskSpec {
-                send_in: Some(Duration::from_secs(3600)),
-                ..TaskSpec::default()
-            },
-        )
-        .unwrap();
+    let scheduled = sb.scheduled_task(ANDROID, 3600);
     sb.client.cancel_timing_task(&c, &scheduled).await.unwrap();
     let other = sb.push_all("for recall").await;
     sb.client.revoke_push(&c, &other).await.unwrap();
@@ -242,12 +226,9 @@ async fn the_time_range_query_pages_newest_first_and_filters() {
         made.push(sb.client.push(&c, &token_push(3)).await.unwrap().push_id);
     }
     let mut q = RecordQuery {
-        start_date: "2025-02-10".into(),
-        end_date: "2025-03-10".into(),
-        offset: 0,
         limit: 3,
         msg_type: Some("notify".into()),
-        push_type: None,
+        ..month_query(3)
     };
     let page = sb.client.push_records(&c, &q).await.unwrap();
     assert_eq!(page.count, 7);

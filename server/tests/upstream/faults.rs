@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use app::domain::Status;
 use pushdeck::clock::SharedClock;
 use pushdeck::config::SandboxSettings;
-use pushdeck::sandbox::{Fault, Sandbox, SandboxConfig, TaskSpec, demo_apps};
+use pushdeck::sandbox::{Fault, Sandbox, SandboxConfig, demo_apps};
 use pushdeck::tpns::{Endpoint, TpnsError, UpstreamKind};
 use serde_json::{Value, json};
 
@@ -72,16 +72,7 @@ async fn a_5xx_is_retried_for_queries_stop_and_cancel_but_not_for_a_push() {
     assert!(sb.client.push_record(&c, &id).await.is_ok());
     assert!(sb.client.task_stat_channel(&c, &id).await.is_ok());
     sb.client.stop_push(&c, &id).await.unwrap();
-    let s = sb
-        .handle
-        .create_task(
-            ANDROID,
-            &TaskSpec {
-                send_in: Some(Duration::from_secs(600)),
-                ..TaskSpec::default()
-            },
-        )
-        .unwrap();
+    let s = sb.scheduled_task(ANDROID, 600);
     sb.handle
         .set_fault(Endpoint::Cancel, Fault::status(502).times(1));
     sb.client.cancel_timing_task(&c, &s).await.unwrap();
@@ -116,14 +107,7 @@ async fn malformed_json_becomes_a_malformed_error() {
     let sb = TestSandbox::start().await;
     sb.handle
         .set_fault(Endpoint::RecordList, Fault::malformed());
-    let q = pushdeck::tpns::RecordQuery {
-        start_date: "2025-03-10".into(),
-        end_date: "2025-03-10".into(),
-        offset: 0,
-        limit: 10,
-        msg_type: None,
-        push_type: None,
-    };
+    let q = month_query(10);
     let err = sb
         .client
         .push_records(&sb.creds(ANDROID), &q)

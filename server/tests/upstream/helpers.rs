@@ -7,8 +7,8 @@ use app::domain::time::format_datetime;
 use app::domain::{Audience, MessageKind};
 use pushdeck::clock::{Clock, ManualClock, SharedClock};
 use pushdeck::config::{AuthScheme, SandboxSettings};
-use pushdeck::sandbox::{Sandbox, SandboxConfig, SandboxHandle, demo_apps};
-use pushdeck::tpns::{ClientOptions, Credentials, PushRequest, TpnsClient, signature};
+use pushdeck::sandbox::{Sandbox, SandboxConfig, SandboxHandle, TaskSpec, demo_apps};
+use pushdeck::tpns::{ClientOptions, Credentials, PushRequest, RecordQuery, TpnsClient, signature};
 use serde_json::Value;
 
 /// 2025-03-10 10:00:00 in TPNS's zone (+08:00).
@@ -89,6 +89,15 @@ impl TestSandbox {
             .push_id
     }
 
+    /// A task scheduled `secs` ahead, created directly in the sandbox.
+    pub fn scheduled_task(&self, app: &str, secs: u64) -> String {
+        let spec = TaskSpec {
+            send_in: Some(Duration::from_secs(secs)),
+            ..TaskSpec::default()
+        };
+        self.handle.create_task(app, &spec).expect("a demo app")
+    }
+
     /// Posts `body` verbatim to `path`, signed as `app`, and returns the answer's JSON.
     pub async fn raw_post(&self, app: &str, path: &str, body: &str) -> Value {
         let c = self.creds(app);
@@ -130,4 +139,16 @@ pub fn token_push(n: usize) -> PushRequest {
     let mut req = push(Audience::TokenList, "Your order has shipped");
     req.token_list = Some((0..n).map(|i| format!("{i:036}")).collect());
     req
+}
+
+/// Every task of the last month (from the helpers' clock date), `limit` a page.
+pub fn month_query(limit: u32) -> RecordQuery {
+    RecordQuery {
+        start_date: "2025-02-10".into(),
+        end_date: "2025-03-10".into(),
+        offset: 0,
+        limit,
+        msg_type: None,
+        push_type: None,
+    }
 }

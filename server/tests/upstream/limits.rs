@@ -73,8 +73,8 @@ async fn traffic_within_the_limits_gets_no_1008028() {
 #[tokio::test]
 async fn the_limits_are_configurable() {
     let sb = TestSandbox::start_with(|c| {
-        c.stats_calls_per_hour = 2;
-        c.pushes_per_second = 0;
+        c.settings.stats_calls_per_hour = 2;
+        c.settings.pushes_per_second = 0;
     })
     .await;
     let c = sb.creds(ANDROID);

@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use app::domain::Status;
-use pushdeck::sandbox::TaskSpec;
 
 use crate::helpers::*;
 
@@ -41,16 +40,7 @@ async fn the_recall_page_sample_bodies_are_understood_with_lowercase_pushid() {
         )
         .await;
     assert_eq!(v["ret_code"], 0, "{v}");
-    let cancel = sb
-        .handle
-        .create_task(
-            ANDROID,
-            &TaskSpec {
-                send_in: Some(Duration::from_secs(3600)),
-                ..TaskSpec::default()
-            },
-        )
-        .unwrap();
+    let cancel = sb.scheduled_task(ANDROID, 3600);
     let v = sb
         .raw_post(
             ANDROID,

@@ -4,19 +4,12 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use app::domain::time::parse_datetime;
-use pushdeck::tpns::{PushRecord, RecordQuery};
+use pushdeck::tpns::PushRecord;
 
 use crate::helpers::*;
 
 async fn all_records(sb: &TestSandbox, app: &str) -> Vec<PushRecord> {
-    let mut q = RecordQuery {
-        start_date: "2025-02-10".into(),
-        end_date: "2025-03-10".into(),
-        offset: 0,
-        limit: 200,
-        msg_type: None,
-        push_type: None,
-    };
+    let mut q = month_query(200);
     let mut out = Vec::new();
     loop {
         let page = sb.client.push_records(&sb.creds(app), &q).await.unwrap();
@@ -30,8 +23,8 @@ async fn all_records(sb: &TestSandbox, app: &str) -> Vec<PushRecord> {
 }
 
 fn with_history(c: &mut pushdeck::sandbox::SandboxConfig) {
-    c.history_days = 7;
-    c.history_per_day = 12;
+    c.settings.history_days = 7;
+    c.settings.history_per_day = 12;
 }
 
 #[tokio::test]
@@ -118,7 +111,7 @@ async fn the_same_seed_gives_the_same_history() {
     );
     let c = TestSandbox::start_with(|c| {
         with_history(c);
-        c.seed = Some(8);
+        c.settings.seed = Some(8);
     })
     .await;
     assert_ne!(
@@ -129,7 +122,7 @@ async fn the_same_seed_gives_the_same_history() {
 
 #[tokio::test]
 async fn background_traffic_creates_api_tasks_as_the_clock_moves() {
-    let sb = TestSandbox::start_with(|c| c.background_every_secs = 10.0).await;
+    let sb = TestSandbox::start_with(|c| c.settings.background_every_secs = 10.0).await;
     assert!(all_records(&sb, IOS).await.is_empty());
     sb.advance(Duration::from_secs(35));
     let deadline = Instant::now() + Duration::from_secs(5);

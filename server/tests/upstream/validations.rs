@@ -264,16 +264,7 @@ async fn stop_and_cancel_repeated_after_success_succeed_again() {
     let id = sb.push_all("twice").await;
     sb.client.stop_push(&c, &id).await.unwrap();
     sb.client.stop_push(&c, &id).await.unwrap();
-    let s = sb
-        .handle
-        .create_task(
-            ANDROID,
-            &TaskSpec {
-                send_in: Some(Duration::from_secs(600)),
-                ..TaskSpec::default()
-            },
-        )
-        .unwrap();
+    let s = sb.scheduled_task(ANDROID, 600);
     sb.client.cancel_timing_task(&c, &s).await.unwrap();
     sb.client.cancel_timing_task(&c, &s).await.unwrap();
 }

@@ -16,7 +16,13 @@ use crate::config::Config;
 #[command(name = "pushdeck", version, propagate_version = true)]
 pub struct Cli {
     /// A TOML configuration file (see README.md, "Configuration").
-    #[arg(long, short, global = true, value_name = "FILE", env = "PUSHDECK_CONFIG")]
+    #[arg(
+        long,
+        short,
+        global = true,
+        value_name = "FILE",
+        env = "PUSHDECK_CONFIG"
+    )]
     pub config: Option<PathBuf>,
 
     #[command(subcommand)]

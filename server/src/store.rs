@@ -12,6 +12,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub mod apps;
+pub mod leases;
+pub mod quota;
+pub mod task_queries;
+pub mod tasks;
 
 /// Which database is behind the pool; a few statements differ (`FOR UPDATE SKIP LOCKED`,
 /// `LISTEN/NOTIFY`, case-insensitive `LIKE`).
@@ -146,6 +150,16 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
+    /// "database is locked" instead of waiting when another writer got there in between.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Whether the database answers (for `/readyz`).

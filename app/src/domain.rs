@@ -3,10 +3,10 @@
 //! enable buttons and say why one is disabled) and the server (to enforce the same rules before it
 //! calls TPNS) decide with the same code.
 
+pub mod fmt;
 pub mod rules;
 pub mod task;
 pub mod time;
-pub mod fmt;
 
-pub use rules::{check, Refusal, RefusalKind, RuleContext};
+pub use rules::{Refusal, RefusalKind, RuleContext, check};
 pub use task::*;

@@ -17,3 +17,154 @@ pub struct AppInfo {
     pub auth_scheme: String,
     pub recall_available: bool,
 }
+
+use crate::domain::{rules::TaskFacts, Action, Audience, Channel, Counters, MessageKind, Refusal, Source, Status};
+
+/// The Task List's filters, sort and page, as they appear in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskQuery {
+    pub app: Option<String>,
+    pub statuses: Vec<Status>,
+    pub platform: Option<Platform>,
+    pub audience: Option<Audience>,
+    /// `YYYY-MM-DD`, in the console's display zone, inclusive.
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+    /// Free text matched against push ID, title and content.
+    pub q: Option<String>,
+    pub oldest_first: bool,
+    /// Keyset cursor: rows after this position in the chosen order.
+    pub after: Option<String>,
+    /// Keyset cursor: rows before this position (the previous page).
+    pub before: Option<String>,
+}
+
+/// One row of the Task List.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub push_id: String,
+    pub title: String,
+    pub content: String,
+    pub audience: Audience,
+    pub audience_summary: String,
+    pub platform: Platform,
+    pub message_type: MessageKind,
+    pub created_at: i64,
+    pub send_time: Option<i64>,
+    pub status: Status,
+    pub in_flight: Option<Action>,
+    pub totals: Counters,
+    pub source: Source,
+    /// Unix seconds; `None` for a task never read from TPNS.
+    pub last_synced_at: Option<i64>,
+    pub stale: bool,
+    pub facts: TaskFacts,
+    pub version: i64,
+}
+
+/// A page of the Task List with what its controls need.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub app: AppInfo,
+    pub rows: Vec<TaskRow>,
+    /// Tasks per status for the app (the status filter's counts).
+    pub status_counts: Vec<(Status, u64)>,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+    pub now: i64,
+    pub utc_offset_minutes: i32,
+    pub budget: Budget,
+}
+
+/// The upstream query budget left for the app (product.md: shown in the UI).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Single-task record queries left in the current hour.
+    pub record_left: u32,
+    /// Per-task statistics queries left in the current hour.
+    pub stats_left: u32,
+    pub per_hour: u32,
+    /// When the next call is possible if none is left now (Unix seconds).
+    pub next_at: Option<i64>,
+}
+
+/// A task's push details.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskDetail {
+    pub app: AppInfo,
+    pub row: TaskRow,
+    pub expire_secs: i64,
+    pub collapse_id: Option<i64>,
+    pub overrides: Option<String>,
+    pub overridden_by: Option<String>,
+    pub channels: Vec<(Channel, Counters)>,
+    pub stats_synced_at: Option<i64>,
+    pub cannot_replace: CannotReplace,
+    pub history: Vec<AuditEntry>,
+    pub now: i64,
+    pub utc_offset_minutes: i32,
+    pub budget: Budget,
+    /// What the signed-in user may do (their role and permissions), before the task's rules.
+    pub permitted: Vec<Action>,
+}
+
+/// Android devices of a task on channels that cannot replace a shown notification (vivo, OPPO,
+/// Huawei below EMUI 10): the override dialog's question is about them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CannotReplace {
+    pub vivo: u64,
+    pub oppo: u64,
+    /// Estimated: TPNS reports Huawei as one channel; the app's configured share is below EMUI 10.
+    pub huawei_legacy_estimate: u64,
+    pub total: u64,
+    /// Of them, devices the original already reached.
+    pub already_shown: u64,
+}
+
+/// An action the operator confirmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionRequest {
+    pub app: String,
+    pub push_id: String,
+    pub action: Action,
+    /// One per confirmation dialog: a retried or double-submitted request reuses it.
+    pub idempotency_key: String,
+    /// The push ID typed by the operator, required for tasks aimed at all devices.
+    pub typed_confirmation: Option<String>,
+    /// For Override.
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub choice: Option<crate::domain::OverrideChoice>,
+}
+
+/// How an action ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionOutcome {
+    pub action: Action,
+    pub push_id: String,
+    /// The task's status as read back from TPNS after the action.
+    pub status: Status,
+    pub message: String,
+    /// The override's new task.
+    pub new_push_id: Option<String>,
+}
+
+/// One entry of the audit log or a task's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at_ms: i64,
+    pub username: String,
+    pub ip: String,
+    pub kind: String,
+    pub action: String,
+    pub app_id: Option<String>,
+    pub push_id: Option<String>,
+    pub request_summary: String,
+    pub upstream_answer: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+/// Why a button is disabled, or `None` when it is enabled.
+pub type Eligibility = Option<Refusal>;

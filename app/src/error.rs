@@ -34,7 +34,10 @@ pub enum AppError {
     UpstreamUnavailable { message: String },
     /// The upstream query budget is spent; the next call is possible at `retry_at`.
     #[error("{message}")]
-    RateLimited { message: String, retry_at: Option<i64> },
+    RateLimited {
+        message: String,
+        retry_at: Option<i64>,
+    },
     #[error("Too many attempts. Try again in a few minutes.")]
     Throttled,
     /// The request could not reach the server or its answer could not be read.
@@ -88,8 +91,9 @@ impl FromServerFnError for AppError {
                 message: "The request was incomplete or malformed.".into(),
             },
             ServerFnErrorErr::Request(_) => AppError::Network {
-                message: "Could not reach the Pushdeck server. Check your connection and try again."
-                    .into(),
+                message:
+                    "Could not reach the Pushdeck server. Check your connection and try again."
+                        .into(),
             },
             ServerFnErrorErr::Deserialization(_) => AppError::Network {
                 message: "The server's answer could not be read. Reload the page and try again."

@@ -17,12 +17,12 @@ pub mod pages;
 pub mod ports;
 pub mod ui;
 
-pub use ui::shell::{shell, App};
+pub use ui::shell::{App, shell};
 
 /// The WebAssembly entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -1,5 +1,6 @@
 //! The application shell, layout and shared components.
 
+pub mod browser;
 pub mod components;
 pub mod layout;
 pub mod shell;

@@ -46,13 +46,15 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version"
   cargo install -q wasm-bindgen-cli --version "$wb_version" --force
 fi
 
-# 5. npm: Playwright (driving Debian's chromium), the Tailwind v4 CLI and wasm-opt (binaryen from npm;
-#    Debian's wasm-opt 108 silently breaks hydration).
-stamp=end2end/node_modules/.package-lock.json
-if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
-  log "npm ci in end2end/"
-  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# 5. npm: the Tailwind v4 CLI and wasm-opt (binaryen from npm; Debian's wasm-opt 108 silently
+#    breaks hydration) in style/, Playwright (driving Debian's chromium) in end2end/.
+for dir in style end2end; do
+  stamp=$dir/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+    log "npm ci in $dir/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 
 # 6. PostgreSQL for the store tests: start the local cluster if it is installed but stopped.
 if command -v pg_lsclusters >/dev/null 2>&1; then

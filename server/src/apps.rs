@@ -48,7 +48,11 @@ impl UpstreamApp {
             name: &self.name,
             platform: self.platform.slug(),
             access_id: &self.creds.access_id,
-            access_point: if self.sandbox { "sandbox" } else { self.access_point.label() },
+            access_point: if self.sandbox {
+                "sandbox"
+            } else {
+                self.access_point.label()
+            },
             auth_scheme: match self.creds.auth {
                 AuthScheme::Signature => "signature",
                 AuthScheme::Basic => "basic",

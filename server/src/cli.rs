@@ -16,7 +16,13 @@ use crate::config::Config;
 #[command(name = "pushdeck", version, propagate_version = true)]
 pub struct Cli {
     /// A TOML configuration file (see README.md, "Configuration").
-    #[arg(long, short, global = true, value_name = "FILE", env = "PUSHDECK_CONFIG")]
+    #[arg(
+        long,
+        short,
+        global = true,
+        value_name = "FILE",
+        env = "PUSHDECK_CONFIG"
+    )]
     pub config: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -42,11 +48,13 @@ pub enum Command {
 /// Options of `pushdeck sandbox`; each overrides the [sandbox] section of the configuration
 /// (`PUSHDECK__SANDBOX__…`).
 #[derive(Debug, Args, Default)]
-#[command(after_help = "The sandbox serves three demo apps: demo-android (\"Demo Shop\", Android, \
+#[command(
+    after_help = "The sandbox serves three demo apps: demo-android (\"Demo Shop\", Android, \
 AccessID 1500000101, recall available), demo-ios (\"Demo Shop\", iOS, AccessID 1600000102) and \
 demo-news (\"Demo News\", Android, AccessID 1500000103, recall unavailable as on TPNS today). \
 Their sandbox-only SecretKeys are published in server/src/sandbox/apps.rs. Point a console app at \
-it with access_point = \"custom\" and base_url = \"http://127.0.0.1:3100\".")]
+it with access_point = \"custom\" and base_url = \"http://127.0.0.1:3100\"."
+)]
 pub struct SandboxArgs {
     /// Address to listen on. Keep it on loopback: the demo secrets are public. Default
     /// 127.0.0.1:3100, or [sandbox] listen when it names a fixed port.

@@ -2,8 +2,8 @@
 //! simulated clock ("a simulated hour" in seconds of real time) while production reads the
 //! system clock.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 /// A source of the current time.
 pub trait Clock: Send + Sync + 'static {

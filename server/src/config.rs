@@ -253,10 +253,14 @@ impl AuthScheme {
 #[serde(deny_unknown_fields)]
 pub struct AppConfig {
     /// Short id used in URLs, e.g. `shop-android`.
+    #[serde(deserialize_with = "string_or_scalar")]
     pub id: String,
+    #[serde(deserialize_with = "string_or_scalar")]
     pub name: String,
     /// `android` or `ios`: a TPNS app (AccessID) belongs to one platform.
     pub platform: String,
+    /// Numeric-looking, so `PUSHDECK__APPS__0__ACCESS_ID=1500000001` must still read as text.
+    #[serde(deserialize_with = "string_or_scalar")]
     pub access_id: String,
     #[serde(default = "default_access_point")]
     pub access_point: AccessPoint,
@@ -265,6 +269,7 @@ pub struct AppConfig {
     #[serde(default)]
     pub auth: AuthScheme,
     /// The SecretKey itself, meant for `PUSHDECK__APPS__<n>__SECRET_KEY`.
+    #[serde(default, deserialize_with = "secret_or_scalar")]
     pub secret_key: Option<SecretString>,
     /// The name of an environment variable holding the SecretKey.
     pub secret_key_env: Option<String>,
@@ -277,6 +282,30 @@ pub struct AppConfig {
     /// TPNS reports Huawei as one channel, so the override dialog estimates them with this.
     #[serde(default = "default_huawei_legacy_share")]
     pub huawei_legacy_share: f64,
+}
+
+/// Environment values arrive typed (`123` becomes an integer); text fields take them as text.
+fn string_or_scalar<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        S(String),
+        I(i64),
+        F(f64),
+        B(bool),
+    }
+    Ok(match Scalar::deserialize(d)? {
+        Scalar::S(s) => s,
+        Scalar::I(i) => i.to_string(),
+        Scalar::F(f) => f.to_string(),
+        Scalar::B(b) => b.to_string(),
+    })
+}
+
+fn secret_or_scalar<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<SecretString>, D::Error> {
+    string_or_scalar(d).map(|s| Some(SecretString::from(s)))
 }
 
 fn default_access_point() -> AccessPoint {
@@ -363,8 +392,8 @@ impl Config {
             set_path(&mut table, &path, parse_env_value(value))
                 .map_err(|e| ConfigError(format!("environment variable {ENV_PREFIX}{key}: {e}")))?;
         }
-        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
-            .map_err(|e| {
+        let config: Config =
+            serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 ConfigError(format!("configuration key `{path}`: {}", inner.message()))
@@ -394,7 +423,10 @@ impl Config {
             return bad("configuration key `log.format`: use `text` or `json`".into());
         }
         if self.sync.reserve_per_hour >= self.sync.calls_per_hour {
-            return bad("configuration key `sync.reserve_per_hour`: must be below sync.calls_per_hour".into());
+            return bad(
+                "configuration key `sync.reserve_per_hour`: must be below sync.calls_per_hour"
+                    .into(),
+            );
         }
         if !(self.sandbox.speedup.is_finite() && self.sandbox.speedup > 0.0) {
             return bad("configuration key `sandbox.speedup`: must be a positive number".into());
@@ -403,15 +435,25 @@ impl Config {
         for (i, app) in self.apps.iter().enumerate() {
             let key = format!("apps[{i}]");
             if app.id.is_empty()
-                || !app.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                || !app
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             {
-                return bad(format!("configuration key `{key}.id`: use letters, digits, - and _"));
+                return bad(format!(
+                    "configuration key `{key}.id`: use letters, digits, - and _"
+                ));
             }
             if !seen.insert(app.id.clone()) {
-                return bad(format!("configuration key `{key}.id`: `{}` is used twice", app.id));
+                return bad(format!(
+                    "configuration key `{key}.id`: `{}` is used twice",
+                    app.id
+                ));
             }
             if app::domain::Platform::from_slug(&app.platform).is_none() {
-                return bad(format!("configuration key `{key}.platform`: use `android` or `ios`"));
+                return bad(format!(
+                    "configuration key `{key}.platform`: use `android` or `ios`"
+                ));
             }
             if app.access_point == AccessPoint::Custom && app.base_url.is_none() {
                 return bad(format!(
@@ -438,7 +480,9 @@ impl Config {
 fn parse_env_value(raw: &str) -> toml::Value {
     let wrapped = format!("v = {raw}");
     match wrapped.parse::<toml::Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.to_string())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(raw.to_string())),
         Err(_) => toml::Value::String(raw.to_string()),
     }
 }
@@ -454,15 +498,13 @@ fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Res
         table.insert(head.clone(), value);
         return Ok(());
     }
-    let entry = table
-        .entry(head.clone())
-        .or_insert_with(|| {
-            if rest[0].parse::<usize>().is_ok() {
-                toml::Value::Array(Vec::new())
-            } else {
-                toml::Value::Table(toml::Table::new())
-            }
-        });
+    let entry = table.entry(head.clone()).or_insert_with(|| {
+        if rest[0].parse::<usize>().is_ok() {
+            toml::Value::Array(Vec::new())
+        } else {
+            toml::Value::Table(toml::Table::new())
+        }
+    });
     match entry {
         toml::Value::Table(t) => set_path(t, rest, value),
         toml::Value::Array(items) => {
@@ -470,7 +512,10 @@ fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Res
                 .parse()
                 .map_err(|_| format!("`{}` is a list; use a number after it", head))?;
             if idx > items.len() {
-                return Err(format!("list index {idx} skips entries (the list has {})", items.len()));
+                return Err(format!(
+                    "list index {idx} skips entries (the list has {})",
+                    items.len()
+                ));
             }
             if idx == items.len() {
                 items.push(toml::Value::Table(toml::Table::new()));
@@ -493,7 +538,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -510,7 +558,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("pushdeck-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("c.toml");
-        std::fs::write(&file, "[server]\nlisten = \"127.0.0.1:4000\"\n[sandbox]\nspeedup = 10.0\n").unwrap();
+        std::fs::write(
+            &file,
+            "[server]\nlisten = \"127.0.0.1:4000\"\n[sandbox]\nspeedup = 10.0\n",
+        )
+        .unwrap();
         let c = Config::load_from(
             Some(&file),
             &env(&[
@@ -520,7 +572,7 @@ mod tests {
                 ("PUSHDECK__APPS__0__NAME", "Shop"),
                 ("PUSHDECK__APPS__0__PLATFORM", "android"),
                 ("PUSHDECK__APPS__0__ACCESS_ID", "1500000001"),
-                ("PUSHDECK__APPS__0__SECRET_KEY", "s3cret"),
+                ("PUSHDECK__APPS__0__SECRET_KEY", "12345"),
                 ("OTHER", "ignored"),
             ]),
         )
@@ -529,23 +581,31 @@ mod tests {
         assert_eq!(c.sandbox.speedup, 10.0);
         assert_eq!(c.database.url, "postgres://localhost/x");
         assert_eq!(c.apps[0].access_id, "1500000001");
-        assert_eq!(c.apps[0].resolve_secret().unwrap().expose_secret(), "s3cret");
+        assert_eq!(c.apps[0].resolve_secret().unwrap().expose_secret(), "12345");
         // The secret never shows in Debug output.
-        assert!(!format!("{c:?}").contains("s3cret"));
+        assert!(!format!("{c:?}").contains("12345"));
     }
 
     #[test]
     fn an_unknown_key_is_named_in_the_error() {
         let err = Config::load_from(None, &env(&[("PUSHDECK__SERVER__LISTN", "x")])).unwrap_err();
-        assert!(err.0.contains("server.listn") || err.0.contains("listn"), "{err}");
+        assert!(
+            err.0.contains("server.listn") || err.0.contains("listn"),
+            "{err}"
+        );
         assert!(err.0.contains("unknown field"), "{err}");
     }
 
     #[test]
     fn a_bad_value_is_named_in_the_error() {
-        let err = Config::load_from(None, &env(&[("PUSHDECK__SERVER__LISTEN", "nowhere")])).unwrap_err();
-        assert!(err.0.starts_with("configuration key `server.listen`"), "{err}");
-        let err = Config::load_from(None, &env(&[("PUSHDECK__DATABASE__URL", "mysql://x")])).unwrap_err();
+        let err =
+            Config::load_from(None, &env(&[("PUSHDECK__SERVER__LISTEN", "nowhere")])).unwrap_err();
+        assert!(
+            err.0.starts_with("configuration key `server.listen`"),
+            "{err}"
+        );
+        let err =
+            Config::load_from(None, &env(&[("PUSHDECK__DATABASE__URL", "mysql://x")])).unwrap_err();
         assert!(err.0.contains("database.url"), "{err}");
     }
 }

@@ -5,12 +5,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
-use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -28,7 +28,9 @@ pub enum StartupError {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error("cannot listen on {addr}: {source} (set server.listen or PUSHDECK__SERVER__LISTEN to another address)")]
+    #[error(
+        "cannot listen on {addr}: {source} (set server.listen or PUSHDECK__SERVER__LISTEN to another address)"
+    )]
     Bind {
         addr: SocketAddr,
         #[source]
@@ -81,7 +83,11 @@ impl Application {
                 addr: config.server.listen,
                 source,
             })?;
-        let services = Arc::new(Services { config, store, apps });
+        let services = Arc::new(Services {
+            config,
+            store,
+            apps,
+        });
         let router = router(services.clone());
         Ok(Application {
             listener,
@@ -101,7 +107,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let app = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -185,7 +194,9 @@ pub async fn migrate_only(config: Config) -> Result<(), StartupError> {
 
 /// `pushdeck user …`.
 pub async fn user_command(_config: Config, _cmd: UserCommand) -> Result<(), StartupError> {
-    Err(StartupError::Other("user management is not built yet".into()))
+    Err(StartupError::Other(
+        "user management is not built yet".into(),
+    ))
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -207,4 +218,3 @@ pub async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
     tracing::info!("shutting down");
 }
-

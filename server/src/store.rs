@@ -9,9 +9,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub mod apps;
+pub mod leases;
+pub mod quota;
+pub mod task_queries;
+pub mod tasks;
 
 /// Which database is behind the pool; a few statements differ (`FOR UPDATE SKIP LOCKED`,
 /// `LISTEN/NOTIFY`, case-insensitive `LIKE`).
@@ -58,7 +62,11 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 
 impl Store {
     /// Connects (creating the SQLite file and its directory if missing) and checks the connection.
-    pub async fn connect(url: &str, max_connections: u32, timeout: Duration) -> Result<Store, StoreError> {
+    pub async fn connect(
+        url: &str,
+        max_connections: u32,
+        timeout: Duration,
+    ) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -77,7 +85,11 @@ impl Store {
                 }
             }
             if !url.contains("mode=") && !path.starts_with(":memory:") {
-                url_owned.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+                url_owned.push_str(if url.contains('?') {
+                    "&mode=rwc"
+                } else {
+                    "?mode=rwc"
+                });
             }
         }
         let connect_err = |source| StoreError::Connect {
@@ -87,8 +99,26 @@ impl Store {
         let options = AnyConnectOptions::from_str(&url_owned)
             .map_err(connect_err)?
             .disable_statement_logging();
+        // One direct connection first: a pool hides the cause of a refused connection behind
+        // "pool timed out", and start-up must say what is wrong in one line.
+        match tokio::time::timeout(timeout, sqlx::AnyConnection::connect_with(&options)).await {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+            }
+            Ok(Err(e)) => return Err(connect_err(e)),
+            Err(_) => {
+                return Err(StoreError::Connect {
+                    url: redact_url(url),
+                    source: sqlx::Error::PoolTimedOut,
+                });
+            }
+        }
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { max_connections.min(8) } else { max_connections })
+            .max_connections(if backend == Backend::Sqlite {
+                max_connections.min(8)
+            } else {
+                max_connections
+            })
             .acquire_timeout(timeout)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
@@ -120,6 +150,16 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
+    /// "database is locked" instead of waiting when another writer got there in between.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Whether the database answers (for `/readyz`).
@@ -178,7 +218,10 @@ mod tests {
 
     #[test]
     fn passwords_are_hidden() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
         assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
     }

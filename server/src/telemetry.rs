@@ -12,7 +12,9 @@ pub fn init(config: &LogConfig) {
         .and_then(|f| EnvFilter::try_new(f).ok())
         .or_else(|| EnvFilter::try_new(&config.filter).ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(true);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(true);
     let _ = if config.format == "json" {
         builder.json().flatten_event(true).try_init()
     } else {

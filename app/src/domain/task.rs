@@ -387,7 +387,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [Action::Terminate, Action::Recall, Action::Override, Action::Cancel];
+    pub const ALL: [Action; 4] = [
+        Action::Terminate,
+        Action::Recall,
+        Action::Override,
+        Action::Cancel,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {

@@ -151,7 +151,13 @@ mod tests {
 
     #[test]
     fn round_trips_dates_across_eras_and_leap_days() {
-        for &(y, m, d) in &[(1970, 1, 1), (2000, 2, 29), (2026, 11, 27), (1969, 12, 31), (2400, 12, 31)] {
+        for &(y, m, d) in &[
+            (1970, 1, 1),
+            (2000, 2, 29),
+            (2026, 11, 27),
+            (1969, 12, 31),
+            (2400, 12, 31),
+        ] {
             assert_eq!(civil_from_days(days_from_civil(y, m, d)), (y, m, d));
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
@@ -174,7 +180,13 @@ mod tests {
         assert_eq!(parse_datetime("2026-11-27 20:00:00", 480), Some(ts));
         assert_eq!(parse_datetime("2026-11-27T20:00", 480), Some(ts));
         assert_eq!(parse_date("2026-11-27", 0), Some(ts - 12 * 3600));
-        for bad in ["2026-02-30 10:00:00", "2026-13-01", "yesterday", "2026-11-27 24:00:00", "2026-11-27 1:2:3:4"] {
+        for bad in [
+            "2026-02-30 10:00:00",
+            "2026-13-01",
+            "yesterday",
+            "2026-11-27 24:00:00",
+            "2026-11-27 1:2:3:4",
+        ] {
             assert_eq!(parse_datetime(bad, 0), None, "{bad}");
         }
         assert_eq!(parse_offset("+08:00"), Some(480));

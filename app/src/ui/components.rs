@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 /// A page heading with an optional line under it.
 #[component]
-pub fn PageHeader(title: String, #[prop(optional, into)] subtitle: Option<String>) -> impl IntoView {
+pub fn PageHeader(
+    title: String,
+    #[prop(optional, into)] subtitle: Option<String>,
+) -> impl IntoView {
     view! {
         <div class="mb-4">
             <h1 class="text-xl font-semibold text-slate-900">{title}</h1>

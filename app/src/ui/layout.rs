@@ -1,23 +1,16 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::apps::list_apps;
 use crate::dto::AppInfo;
 
-/// The page frame: the top bar with navigation and the app switcher, then the page.
+/// The page frame: the top bar with navigation and the app switcher, then the page. Rendered on
+/// the server; only the islands inside it (the app switcher, the hydration marker) ship to the
+/// browser as WebAssembly.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    // Marks the document once the WebAssembly has taken over, for tests and for styles that
-    // should only apply to the interactive page.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(el) = leptos::prelude::document().document_element() {
-            let _ = el.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
+        <HydrationMarker />
         <a
             href="#main"
             class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
@@ -51,84 +44,96 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// Marks the document once the WebAssembly has loaded and hydrated the islands, for tests and for
+/// styles that apply only to the interactive page.
+#[island]
+fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(el) = leptos::prelude::document().document_element() {
+            let _ = el.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 #[component]
 fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
     let location = use_location();
-    let current = move || location.pathname.get().starts_with(href);
+    let current = location.pathname.get_untracked().starts_with(href);
     view! {
-        <A
+        <a
             href=href
-            attr:class=move || {
-                if current() {
-                    "rounded px-3 py-1.5 bg-slate-700 text-white"
-                } else {
-                    "rounded px-3 py-1.5 text-slate-300 hover:bg-slate-800 hover:text-white"
-                }
+            aria-current=current.then_some("page")
+            class=if current {
+                "rounded px-3 py-1.5 bg-slate-700 text-white"
+            } else {
+                "rounded px-3 py-1.5 text-slate-300 hover:bg-slate-800 hover:text-white"
             }
         >
             {label}
-        </A>
+        </a>
     }
 }
 
-/// Chooses the TPNS app the console shows. Before the WebAssembly loads it is a plain GET form
-/// with a Go button; once hydrated, choosing an app navigates at once.
+/// Chooses the TPNS app the console shows.
 #[component]
 fn AppSwitcher() -> impl IntoView {
     let apps = Resource::new(|| (), |_| list_apps());
     let query = use_query_map();
-    let navigate = leptos_router::hooks::use_navigate();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                let navigate = navigate.clone();
-                Suspend::new(async move {
+            {move || Suspend::new(async move {
                 let apps: Vec<AppInfo> = apps.await.unwrap_or_default();
                 let selected = query
-                    .read()
+                    .read_untracked()
                     .get("app")
                     .or_else(|| apps.first().map(|a| a.id.clone()))
                     .unwrap_or_default();
-                view! {
-                    <form method="get" action="/tasks" class="flex items-center gap-2">
-                        <label for="app-switcher" class="text-slate-400">
-                            "App"
-                        </label>
-                        <select
-                            id="app-switcher"
-                            name="app"
-                            class="rounded border border-slate-600 bg-slate-800 px-2 py-1 text-slate-100"
-                            on:change=move |ev| {
-                                let id = event_target_value(&ev);
-                                navigate(&format!("/tasks?app={id}"), Default::default());
-                            }
-                        >
-                            {apps
-                                .into_iter()
-                                .map(|a| {
-                                    let is_sel = a.id == selected;
-                                    view! {
-                                        <option value=a.id.clone() selected=is_sel>
-                                            {format!("{} · {}", a.name, a.platform.label())}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()}
-                        </select>
-                        <button
-                            type="submit"
-                            class="rounded bg-slate-700 px-2 py-1 text-slate-100 hover:bg-slate-600"
-                            class:hidden=move || hydrated.get()
-                        >
-                            "Go"
-                        </button>
-                    </form>
-                }
-            })
-            }}
+                view! { <AppSwitcherForm apps selected /> }
+            })}
         </Suspense>
+    }
+}
+
+/// Before the WebAssembly loads, a plain GET form with a Go button; once hydrated, choosing an
+/// app navigates at once and the button hides.
+#[island]
+fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    view! {
+        <form method="get" action="/tasks" class="flex items-center gap-2">
+            <label for="app-switcher" class="text-slate-400">
+                "App"
+            </label>
+            <select
+                id="app-switcher"
+                name="app"
+                class="max-w-48 rounded border border-slate-600 bg-slate-800 px-2 py-1 text-slate-100"
+                on:change=move |ev| {
+                    let id = event_target_value(&ev);
+                    crate::ui::browser::go_to(&format!("/tasks?app={id}"));
+                }
+            >
+                {apps
+                    .into_iter()
+                    .map(|a| {
+                        let is_sel = a.id == selected;
+                        view! {
+                            <option value=a.id.clone() selected=is_sel>
+                                {format!("{} · {}", a.name, a.platform.label())}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button
+                type="submit"
+                class="rounded bg-slate-700 px-2 py-1 text-slate-100 hover:bg-slate-600"
+                class:hidden=move || hydrated.get()
+            >
+                "Go"
+            </button>
+        </form>
     }
 }

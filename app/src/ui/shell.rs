@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, StaticSegment};
+use leptos_router::{StaticSegment, path};
 
 use crate::pages;
 use crate::ui::layout::Layout;
@@ -18,7 +18,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <link rel="stylesheet" id="leptos" href="/pkg/pushdeck.css" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-100 text-slate-900 antialiased">

@@ -1,7 +1,7 @@
 //! The `apps` table mirrors the configured apps (never their SecretKeys), so tasks and audit
 //! entries can refer to them.
 
-use super::{unix_now, Store, StoreError};
+use super::{Store, StoreError, unix_now};
 
 /// The columns of one app row.
 pub struct AppRow<'a> {

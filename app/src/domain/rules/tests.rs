@@ -53,14 +53,20 @@ fn refused(action: Action, t: &TaskFacts, c: &RuleContext) -> RefusalKind {
 #[test]
 fn terminate_is_allowed_on_a_pushing_or_completed_android_task_inside_its_offline_period() {
     for status in [Status::Pushing, Status::Completed] {
-        let t = TaskFacts { status, ..pushing() };
+        let t = TaskFacts {
+            status,
+            ..pushing()
+        };
         assert_eq!(check(Action::Terminate, &t, &ctx()), Ok(()));
     }
 }
 
 #[test]
 fn terminate_is_refused_for_ios_tasks_with_the_reason() {
-    let t = TaskFacts { platform: Platform::Ios, ..pushing() };
+    let t = TaskFacts {
+        platform: Platform::Ios,
+        ..pushing()
+    };
     let r = check(Action::Terminate, &t, &ctx()).unwrap_err();
     assert_eq!(r.kind, RefusalKind::Platform);
     assert_eq!(
@@ -72,8 +78,14 @@ fn terminate_is_refused_for_ios_tasks_with_the_reason() {
 #[test]
 fn terminate_is_allowed_for_all_account_list_and_tag_audiences_only() {
     for audience in Audience::ALL {
-        let t = TaskFacts { audience, ..pushing() };
-        let allowed = matches!(audience, Audience::All | Audience::AccountList | Audience::Tag);
+        let t = TaskFacts {
+            audience,
+            ..pushing()
+        };
+        let allowed = matches!(
+            audience,
+            Audience::All | Audience::AccountList | Audience::Tag
+        );
         match check(Action::Terminate, &t, &ctx()) {
             Ok(()) => assert!(allowed, "{audience:?} should be refused"),
             Err(r) => {
@@ -82,7 +94,10 @@ fn terminate_is_allowed_for_all_account_list_and_tag_audiences_only() {
             }
         }
     }
-    let t = TaskFacts { audience: Audience::Token, ..pushing() };
+    let t = TaskFacts {
+        audience: Audience::Token,
+        ..pushing()
+    };
     assert_eq!(
         check(Action::Terminate, &t, &ctx()).unwrap_err().message,
         "Terminate is only supported for tasks pushed to all devices, an account list or a tag; this task was pushed to a single device."
@@ -95,8 +110,15 @@ fn terminate_is_refused_outside_pushing_and_completed() {
         if matches!(status, Status::Pushing | Status::Completed) {
             continue;
         }
-        let t = TaskFacts { status, ..pushing() };
-        assert_eq!(refused(Action::Terminate, &t, &ctx()), RefusalKind::Status, "{status:?}");
+        let t = TaskFacts {
+            status,
+            ..pushing()
+        };
+        assert_eq!(
+            refused(Action::Terminate, &t, &ctx()),
+            RefusalKind::Status,
+            "{status:?}"
+        );
     }
     let r = check(Action::Terminate, &scheduled(), &ctx()).unwrap_err();
     assert!(r.message.contains("Use Cancel Push"), "{}", r.message);
@@ -104,12 +126,27 @@ fn terminate_is_refused_outside_pushing_and_completed() {
 
 #[test]
 fn terminate_is_refused_once_the_offline_storage_period_is_over() {
-    let t = TaskFacts { push_time: NOW - 73 * HOUR, ..pushing() };
-    assert_eq!(refused(Action::Terminate, &t, &ctx()), RefusalKind::OfflinePeriodOver);
-    let edge = TaskFacts { push_time: NOW - 72 * HOUR + 1, ..pushing() };
+    let t = TaskFacts {
+        push_time: NOW - 73 * HOUR,
+        ..pushing()
+    };
+    assert_eq!(
+        refused(Action::Terminate, &t, &ctx()),
+        RefusalKind::OfflinePeriodOver
+    );
+    let edge = TaskFacts {
+        push_time: NOW - 72 * HOUR + 1,
+        ..pushing()
+    };
     assert_eq!(check(Action::Terminate, &edge, &ctx()), Ok(()));
-    let none = TaskFacts { expire_secs: 0, ..pushing() };
-    assert_eq!(refused(Action::Terminate, &none, &ctx()), RefusalKind::NoOfflineStorage);
+    let none = TaskFacts {
+        expire_secs: 0,
+        ..pushing()
+    };
+    assert_eq!(
+        refused(Action::Terminate, &none, &ctx()),
+        RefusalKind::NoOfflineStorage
+    );
 }
 
 // --- Recall ------------------------------------------------------------------------------
@@ -117,20 +154,41 @@ fn terminate_is_refused_once_the_offline_storage_period_is_over() {
 #[test]
 fn recall_follows_terminate_when_the_upstream_offers_it() {
     assert_eq!(check(Action::Recall, &pushing(), &ctx()), Ok(()));
-    let ios = TaskFacts { platform: Platform::Ios, ..pushing() };
+    let ios = TaskFacts {
+        platform: Platform::Ios,
+        ..pushing()
+    };
     // Recall is not refused for iOS by the table's platform row (only "as Terminate" on the
     // channels that support recall), so an iOS task is judged by audience and status.
     assert_eq!(check(Action::Recall, &ios, &ctx()), Ok(()));
-    let token = TaskFacts { audience: Audience::TokenList, ..pushing() };
-    assert_eq!(refused(Action::Recall, &token, &ctx()), RefusalKind::Audience);
-    let old = TaskFacts { push_time: NOW - 80 * HOUR, ..pushing() };
-    assert_eq!(refused(Action::Recall, &old, &ctx()), RefusalKind::OfflinePeriodOver);
-    assert_eq!(refused(Action::Recall, &scheduled(), &ctx()), RefusalKind::Status);
+    let token = TaskFacts {
+        audience: Audience::TokenList,
+        ..pushing()
+    };
+    assert_eq!(
+        refused(Action::Recall, &token, &ctx()),
+        RefusalKind::Audience
+    );
+    let old = TaskFacts {
+        push_time: NOW - 80 * HOUR,
+        ..pushing()
+    };
+    assert_eq!(
+        refused(Action::Recall, &old, &ctx()),
+        RefusalKind::OfflinePeriodOver
+    );
+    assert_eq!(
+        refused(Action::Recall, &scheduled(), &ctx()),
+        RefusalKind::Status
+    );
 }
 
 #[test]
 fn recall_is_refused_where_the_upstream_reports_it_unavailable() {
-    let c = RuleContext { recall_available: false, ..ctx() };
+    let c = RuleContext {
+        recall_available: false,
+        ..ctx()
+    };
     let r = check(Action::Recall, &pushing(), &c).unwrap_err();
     assert_eq!(r.kind, RefusalKind::RecallUnavailable);
     assert_eq!(
@@ -145,7 +203,11 @@ fn recall_is_refused_where_the_upstream_reports_it_unavailable() {
 fn override_is_allowed_for_all_tag_account_package_and_account_list_on_both_platforms() {
     for platform in Platform::ALL {
         for audience in Audience::ALL {
-            let t = TaskFacts { audience, platform, ..pushing() };
+            let t = TaskFacts {
+                audience,
+                platform,
+                ..pushing()
+            };
             let allowed = matches!(
                 audience,
                 Audience::All | Audience::Tag | Audience::PackageAccount | Audience::AccountList
@@ -153,7 +215,10 @@ fn override_is_allowed_for_all_tag_account_package_and_account_list_on_both_plat
             match check(Action::Override, &t, &ctx()) {
                 Ok(()) => assert!(allowed, "{audience:?} should be refused"),
                 Err(r) => {
-                    assert!(!allowed, "{audience:?}/{platform:?} should be allowed: {r:?}");
+                    assert!(
+                        !allowed,
+                        "{audience:?}/{platform:?} should be allowed: {r:?}"
+                    );
                     assert_eq!(r.kind, RefusalKind::Audience);
                 }
             }
@@ -164,7 +229,10 @@ fn override_is_allowed_for_all_tag_account_package_and_account_list_on_both_plat
 #[test]
 fn override_is_allowed_after_terminate_but_not_before_sending_or_after_a_final_action() {
     for status in [Status::Pushing, Status::Completed, Status::Terminated] {
-        let t = TaskFacts { status, ..pushing() };
+        let t = TaskFacts {
+            status,
+            ..pushing()
+        };
         assert_eq!(check(Action::Override, &t, &ctx()), Ok(()), "{status:?}");
     }
     for status in [
@@ -176,14 +244,25 @@ fn override_is_allowed_after_terminate_but_not_before_sending_or_after_a_final_a
         Status::Recalled,
         Status::Overridden,
     ] {
-        let t = TaskFacts { status, ..pushing() };
-        assert_eq!(refused(Action::Override, &t, &ctx()), RefusalKind::Status, "{status:?}");
+        let t = TaskFacts {
+            status,
+            ..pushing()
+        };
+        assert_eq!(
+            refused(Action::Override, &t, &ctx()),
+            RefusalKind::Status,
+            "{status:?}"
+        );
     }
 }
 
 #[test]
 fn override_does_not_depend_on_the_offline_period() {
-    let t = TaskFacts { push_time: NOW - 100 * HOUR, status: Status::Completed, ..pushing() };
+    let t = TaskFacts {
+        push_time: NOW - 100 * HOUR,
+        status: Status::Completed,
+        ..pushing()
+    };
     assert_eq!(check(Action::Override, &t, &ctx()), Ok(()));
 }
 
@@ -193,8 +272,16 @@ fn override_does_not_depend_on_the_offline_period() {
 fn cancel_is_allowed_on_a_scheduled_task_before_its_send_time_on_both_platforms() {
     for platform in Platform::ALL {
         for audience in [Audience::All, Audience::PackageAccount, Audience::Tag] {
-            let t = TaskFacts { platform, audience, ..scheduled() };
-            assert_eq!(check(Action::Cancel, &t, &ctx()), Ok(()), "{platform:?} {audience:?}");
+            let t = TaskFacts {
+                platform,
+                audience,
+                ..scheduled()
+            };
+            assert_eq!(
+                check(Action::Cancel, &t, &ctx()),
+                Ok(()),
+                "{platform:?} {audience:?}"
+            );
         }
     }
 }
@@ -208,14 +295,24 @@ fn cancel_is_refused_for_other_audiences() {
         Audience::AccountList,
         Audience::PackageToken,
     ] {
-        let t = TaskFacts { audience, ..scheduled() };
-        assert_eq!(refused(Action::Cancel, &t, &ctx()), RefusalKind::Audience, "{audience:?}");
+        let t = TaskFacts {
+            audience,
+            ..scheduled()
+        };
+        assert_eq!(
+            refused(Action::Cancel, &t, &ctx()),
+            RefusalKind::Audience,
+            "{audience:?}"
+        );
     }
 }
 
 #[test]
 fn cancel_after_the_send_time_is_refused_as_too_late_with_terminate_offered() {
-    let t = TaskFacts { push_time: NOW - 5, ..scheduled() };
+    let t = TaskFacts {
+        push_time: NOW - 5,
+        ..scheduled()
+    };
     let r = check(Action::Cancel, &t, &ctx()).unwrap_err();
     assert_eq!(r.kind, RefusalKind::TooLate);
     assert_eq!(
@@ -223,17 +320,32 @@ fn cancel_after_the_send_time_is_refused_as_too_late_with_terminate_offered() {
         "Too late: this task started sending at 2026-11-27 19:59:55 UTC+8. Cancel is only possible before the scheduled send time; you can Terminate it instead."
     );
     // At the very second of the send time it is already too late.
-    let due = TaskFacts { push_time: NOW, ..scheduled() };
+    let due = TaskFacts {
+        push_time: NOW,
+        ..scheduled()
+    };
     assert_eq!(refused(Action::Cancel, &due, &ctx()), RefusalKind::TooLate);
     // A status that says it started wins over a send time that has not come on our clock.
-    let started = TaskFacts { status: Status::Pushing, ..scheduled() };
-    assert_eq!(refused(Action::Cancel, &started, &ctx()), RefusalKind::TooLate);
+    let started = TaskFacts {
+        status: Status::Pushing,
+        ..scheduled()
+    };
+    assert_eq!(
+        refused(Action::Cancel, &started, &ctx()),
+        RefusalKind::TooLate
+    );
 }
 
 #[test]
 fn cancel_is_refused_for_immediate_and_already_final_tasks() {
-    assert_eq!(refused(Action::Cancel, &pushing(), &ctx()), RefusalKind::NotScheduled);
-    let t = TaskFacts { status: Status::Canceled, ..scheduled() };
+    assert_eq!(
+        refused(Action::Cancel, &pushing(), &ctx()),
+        RefusalKind::NotScheduled
+    );
+    let t = TaskFacts {
+        status: Status::Canceled,
+        ..scheduled()
+    };
     assert_eq!(refused(Action::Cancel, &t, &ctx()), RefusalKind::Status);
 }
 
@@ -243,7 +355,10 @@ fn cancel_is_refused_for_immediate_and_already_final_tasks() {
 fn an_action_in_flight_blocks_every_action() {
     for busy in Action::ALL {
         for action in Action::ALL {
-            let t = TaskFacts { in_flight: Some(busy), ..pushing() };
+            let t = TaskFacts {
+                in_flight: Some(busy),
+                ..pushing()
+            };
             assert_eq!(refused(action, &t, &ctx()), RefusalKind::InFlight);
         }
     }

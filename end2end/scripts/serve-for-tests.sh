@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Starts the release build for the browser tests: a fresh SQLite file, a fixed sandbox port the
+# tests can reach (as "the app's backend" creating tasks), a fast sandbox clock, and budgets that
+# let a test see a new task within seconds.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+port=${PUSHDECK_E2E_PORT:-3400}
+dir=target/e2e
+mkdir -p "$dir"
+rm -f "$dir"/pushdeck.db*
+export PUSHDECK__SERVER__LISTEN="127.0.0.1:$port"
+export PUSHDECK__DATABASE__URL="sqlite://$dir/pushdeck.db"
+export PUSHDECK__SANDBOX__LISTEN="127.0.0.1:$((port + 1))"
+export PUSHDECK__SANDBOX__ADMIN_API=true
+export PUSHDECK__SANDBOX__SEED=7
+export PUSHDECK__SANDBOX__SPEEDUP=120
+export PUSHDECK__SANDBOX__BACKGROUND_EVERY_SECS=0
+export PUSHDECK__SANDBOX__STATS_CALLS_PER_HOUR=100000
+export PUSHDECK__SANDBOX__PUSHES_PER_SECOND=50
+export PUSHDECK__SYNC__CALLS_PER_HOUR=100000
+export PUSHDECK__LOG__FILTER=${PUSHDECK__LOG__FILTER:-warn,pushdeck=info}
+if [ -n "${PUSHDECK_E2E_EXTRA_ENV:-}" ]; then eval "$PUSHDECK_E2E_EXTRA_ENV"; fi
+exec target/release/pushdeck serve

@@ -1,0 +1,161 @@
+//! The quota ledger: upstream query calls per app and endpoint over a sliding window, shared by
+//! every instance through the database, so that all of them together never exceed TPNS's
+//! "200 calls an hour" (product.md, "Tracking task status").
+
+use sqlx::Row;
+
+use super::{Store, StoreError};
+
+/// The answer to a reservation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reservation {
+    /// The call may be made now; it has been counted.
+    Granted,
+    /// No call now; the earliest moment one may be possible (ms).
+    Denied { retry_at_ms: i64 },
+}
+
+/// How much of a window is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Usage {
+    pub used: u32,
+    pub backoff_until_ms: i64,
+    /// When the oldest call in the window leaves it (ms), if any call is in it.
+    pub oldest_ms: Option<i64>,
+}
+
+impl Store {
+    /// Counts a call to `endpoint` for `app_id` at `now_ms` if fewer than `limit` calls were
+    /// made in the last `window_ms` and the endpoint is not backing off. Reservations for the same
+    /// app and endpoint are serialised (a row lock on PostgreSQL, the write lock on SQLite).
+    pub async fn reserve_call(
+        &self,
+        app_id: &str,
+        endpoint: &str,
+        limit: u32,
+        window_ms: i64,
+        now_ms: i64,
+    ) -> Result<Reservation, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // Writing the state row first takes the lock that serialises reservations.
+        let row = sqlx::query(
+            "insert into quota_state (app_id, endpoint, backoff_until_ms, updated_at_ms) values ($1, $2, 0, $3)
+             on conflict (app_id, endpoint) do update set updated_at_ms = excluded.updated_at_ms
+             returning backoff_until_ms",
+        )
+        .bind(app_id)
+        .bind(endpoint)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        let backoff: i64 = row.try_get("backoff_until_ms")?;
+        if backoff > now_ms {
+            tx.commit().await?;
+            return Ok(Reservation::Denied { retry_at_ms: backoff });
+        }
+        let row = sqlx::query(
+            "select count(*) as n, min(called_at_ms) as oldest from quota_calls
+             where app_id = $1 and endpoint = $2 and called_at_ms > $3",
+        )
+        .bind(app_id)
+        .bind(endpoint)
+        .bind(now_ms - window_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        let used: i64 = row.try_get("n")?;
+        if used >= limit as i64 {
+            let oldest: Option<i64> = row.try_get("oldest")?;
+            tx.commit().await?;
+            return Ok(Reservation::Denied {
+                retry_at_ms: oldest.map(|o| o + window_ms + 1).unwrap_or(now_ms + 1000),
+            });
+        }
+        sqlx::query("insert into quota_calls (app_id, endpoint, called_at_ms) values ($1, $2, $3)")
+            .bind(app_id)
+            .bind(endpoint)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        // Calls that left the window long ago are of no further use.
+        sqlx::query("delete from quota_calls where app_id = $1 and endpoint = $2 and called_at_ms < $3")
+            .bind(app_id)
+            .bind(endpoint)
+            .bind(now_ms - 2 * window_ms)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Reservation::Granted)
+    }
+
+    /// Stops calls to an endpoint until `until_ms` after the upstream said "request too fast".
+    pub async fn back_off(&self, app_id: &str, endpoint: &str, until_ms: i64, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into quota_state (app_id, endpoint, backoff_until_ms, rate_limited_total, updated_at_ms)
+             values ($1, $2, $3, 1, $4)
+             on conflict (app_id, endpoint) do update set
+               backoff_until_ms = case when quota_state.backoff_until_ms > excluded.backoff_until_ms
+                                       then quota_state.backoff_until_ms else excluded.backoff_until_ms end,
+               rate_limited_total = quota_state.rate_limited_total + 1,
+               updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(app_id)
+        .bind(endpoint)
+        .bind(until_ms)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Calls made in the window and the back-off, for showing the remaining budget.
+    pub async fn quota_usage(&self, app_id: &str, endpoint: &str, window_ms: i64, now_ms: i64) -> Result<Usage, StoreError> {
+        let row = sqlx::query(
+            "select count(*) as n, min(called_at_ms) as oldest from quota_calls
+             where app_id = $1 and endpoint = $2 and called_at_ms > $3",
+        )
+        .bind(app_id)
+        .bind(endpoint)
+        .bind(now_ms - window_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        let used: i64 = row.try_get("n")?;
+        let oldest: Option<i64> = row.try_get("oldest")?;
+        let backoff: Option<i64> = sqlx::query("select backoff_until_ms from quota_state where app_id = $1 and endpoint = $2")
+            .bind(app_id)
+            .bind(endpoint)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get("backoff_until_ms"))
+            .transpose()?;
+        Ok(Usage {
+            used: used.max(0) as u32,
+            backoff_until_ms: backoff.unwrap_or(0),
+            oldest_ms: oldest,
+        })
+    }
+
+    /// The most calls counted in any window of `window_ms` ending at a recorded call, for tests
+    /// that assert the ledger was never exceeded.
+    pub async fn max_calls_in_any_window(&self, app_id: &str, endpoint: &str, window_ms: i64) -> Result<u32, StoreError> {
+        let rows = sqlx::query(
+            "select called_at_ms from quota_calls where app_id = $1 and endpoint = $2 order by called_at_ms",
+        )
+        .bind(app_id)
+        .bind(endpoint)
+        .fetch_all(&self.pool)
+        .await?;
+        let times: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get::<i64, _>("called_at_ms"))
+            .collect::<Result<_, _>>()?;
+        let mut best = 0usize;
+        let mut start = 0usize;
+        for end in 0..times.len() {
+            while times[end] - times[start] >= window_ms {
+                start += 1;
+            }
+            best = best.max(end - start + 1);
+        }
+        Ok(best as u32)
+    }
+}

@@ -1,0 +1,412 @@
+//! Tasks as last read from TPNS or created by the console: writes.
+
+use app::domain::{Action, Audience, Channel, Counters, MessageKind, Platform, Source, Status};
+use sqlx::Row;
+
+use super::{Backend, Store, StoreError};
+
+/// A task as the upstream (or the console's own push) describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskUpsert {
+    pub push_id: String,
+    pub audience: Audience,
+    pub audience_summary: String,
+    pub audience_detail: Option<String>,
+    pub platform: Platform,
+    pub message_type: MessageKind,
+    pub title: String,
+    pub content: String,
+    pub created_at: i64,
+    pub send_time: Option<i64>,
+    pub push_time: i64,
+    pub expire_secs: i64,
+    pub status: Status,
+    pub collapse_id: Option<i64>,
+    pub source: Source,
+}
+
+/// A stored task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredTask {
+    pub task_id: i64,
+    pub app_id: String,
+    pub push_id: String,
+    pub audience: Audience,
+    pub audience_summary: String,
+    pub audience_detail: Option<String>,
+    pub platform: Platform,
+    pub message_type: MessageKind,
+    pub title: String,
+    pub content: String,
+    pub created_at: i64,
+    pub send_time: Option<i64>,
+    pub push_time: i64,
+    pub expire_secs: i64,
+    pub status: Status,
+    pub collapse_id: Option<i64>,
+    pub source: Source,
+    pub overrides_push_id: Option<String>,
+    pub overridden_by_push_id: Option<String>,
+    pub totals: Counters,
+    pub in_flight: Option<Action>,
+    /// Milliseconds.
+    pub last_synced_at: Option<i64>,
+    pub stats_synced_at: Option<i64>,
+    pub version: i64,
+}
+
+/// What changed in a task, for the change feed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub app_id: String,
+    pub push_id: String,
+}
+
+pub(crate) const TASK_COLUMNS: &str = "task_id, app_id, push_id, audience, audience_summary, audience_detail, platform, \
+     message_type, title, content, created_at, send_time, push_time, expire_secs, status, collapse_id, source, \
+     overrides_push_id, overridden_by_push_id, planned, sent, arrived, clicked, cleared, in_flight, \
+     last_synced_at, stats_synced_at, version";
+
+pub(crate) fn task_from_row(row: &sqlx::any::AnyRow) -> Result<StoredTask, StoreError> {
+    let text = |c: &str| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(c)?) };
+    let bad = |what: &str, v: &str| StoreError::Corrupt(format!("tasks.{what} = {v:?}"));
+    let audience = text("audience")?;
+    let platform = text("platform")?;
+    let message_type = text("message_type")?;
+    let status = text("status")?;
+    let source = text("source")?;
+    let in_flight: Option<String> = row.try_get("in_flight")?;
+    let n = |c: &str| -> Result<u64, StoreError> { Ok(row.try_get::<i64, _>(c)?.max(0) as u64) };
+    Ok(StoredTask {
+        task_id: row.try_get("task_id")?,
+        app_id: text("app_id")?,
+        push_id: text("push_id")?,
+        audience: Audience::from_upstream(&audience).ok_or_else(|| bad("audience", &audience))?,
+        audience_summary: text("audience_summary")?,
+        audience_detail: row.try_get("audience_detail")?,
+        platform: Platform::from_slug(&platform).ok_or_else(|| bad("platform", &platform))?,
+        message_type: MessageKind::from_upstream(&message_type)
+            .ok_or_else(|| bad("message_type", &message_type))?,
+        title: text("title")?,
+        content: text("content")?,
+        created_at: row.try_get("created_at")?,
+        send_time: row.try_get("send_time")?,
+        push_time: row.try_get("push_time")?,
+        expire_secs: row.try_get("expire_secs")?,
+        status: Status::from_upstream(&status).ok_or_else(|| bad("status", &status))?,
+        collapse_id: row.try_get("collapse_id")?,
+        source: Source::from_slug(&source).ok_or_else(|| bad("source", &source))?,
+        overrides_push_id: row.try_get("overrides_push_id")?,
+        overridden_by_push_id: row.try_get("overridden_by_push_id")?,
+        totals: Counters {
+            planned: n("planned")?,
+            sent: n("sent")?,
+            arrived: n("arrived")?,
+            clicked: n("clicked")?,
+            cleared: n("cleared")?,
+        },
+        in_flight: in_flight.as_deref().and_then(Action::from_slug),
+        last_synced_at: row.try_get("last_synced_at")?,
+        stats_synced_at: row.try_get("stats_synced_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+fn search_text(push_id: &str, title: &str, content: &str) -> String {
+    format!("{push_id} {title} {content}").to_lowercase()
+}
+
+impl Store {
+    /// Applies what TPNS said about some tasks at `fetched_at_ms`: inserts new tasks, updates
+    /// changed ones, and marks every one as synced. Information older than what is stored (a
+    /// list page fetched before an action's read-back landed) does not overwrite it, and a task
+    /// leased by another instance is left to that instance. Returns the tasks that changed.
+    pub async fn apply_upstream(
+        &self,
+        app_id: &str,
+        tasks: &[TaskUpsert],
+        fetched_at_ms: i64,
+        owner: &str,
+    ) -> Result<Vec<Changed>, StoreError> {
+        let mut changed = Vec::new();
+        if tasks.is_empty() {
+            return Ok(changed);
+        }
+        let mut tx = self.begin_write().await?;
+        for t in tasks {
+            let existing = sqlx::query(
+                "select status, title, content, collapse_id, expire_secs, last_synced_at, lease_owner, lease_until
+                 from tasks where app_id = $1 and push_id = $2",
+            )
+            .bind(app_id)
+            .bind(&t.push_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match existing {
+                None => {
+                    insert_task(&mut tx, app_id, t, Some(fetched_at_ms), None).await?;
+                    changed.push(Changed {
+                        app_id: app_id.into(),
+                        push_id: t.push_id.clone(),
+                    });
+                }
+                Some(row) => {
+                    let synced: Option<i64> = row.try_get("last_synced_at")?;
+                    let lease_owner: Option<String> = row.try_get("lease_owner")?;
+                    let lease_until: i64 = row.try_get("lease_until")?;
+                    let leased_elsewhere = lease_until > fetched_at_ms
+                        && lease_owner.as_deref().is_some_and(|o| o != owner);
+                    if synced.is_some_and(|s| s > fetched_at_ms) || leased_elsewhere {
+                        continue;
+                    }
+                    let status: String = row.try_get("status")?;
+                    let title: String = row.try_get("title")?;
+                    let content: String = row.try_get("content")?;
+                    let collapse: Option<i64> = row.try_get("collapse_id")?;
+                    let expire: i64 = row.try_get("expire_secs")?;
+                    let differs = status != t.status.upstream()
+                        || title != t.title
+                        || content != t.content
+                        || (t.collapse_id.is_some() && collapse != t.collapse_id)
+                        || expire != t.expire_secs;
+                    if differs {
+                        sqlx::query(
+                            "update tasks set status = $1, title = $2, content = $3,
+                               collapse_id = coalesce($4, collapse_id), expire_secs = $5,
+                               send_time = coalesce(send_time, $6), search_text = $7,
+                               last_synced_at = $8, version = version + 1, updated_at = $9
+                             where app_id = $10 and push_id = $11",
+                        )
+                        .bind(t.status.upstream())
+                        .bind(&t.title)
+                        .bind(&t.content)
+                        .bind(t.collapse_id)
+                        .bind(t.expire_secs)
+                        .bind(t.send_time)
+                        .bind(search_text(&t.push_id, &t.title, &t.content))
+                        .bind(fetched_at_ms)
+                        .bind(fetched_at_ms / 1000)
+                        .bind(app_id)
+                        .bind(&t.push_id)
+                        .execute(&mut *tx)
+                        .await?;
+                        changed.push(Changed {
+                            app_id: app_id.into(),
+                            push_id: t.push_id.clone(),
+                        });
+                    } else {
+                        sqlx::query(
+                            "update tasks set last_synced_at = $1 where app_id = $2 and push_id = $3",
+                        )
+                        .bind(fetched_at_ms)
+                        .bind(app_id)
+                        .bind(&t.push_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Records a task the console itself just created (an override's new task).
+    pub async fn insert_console_task(
+        &self,
+        app_id: &str,
+        t: &TaskUpsert,
+        overrides: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        insert_task(&mut tx, app_id, t, None, overrides).await?;
+        if let Some(old) = overrides {
+            sqlx::query(
+                "update tasks set overridden_by_push_id = $1, version = version + 1 where app_id = $2 and push_id = $3",
+            )
+            .bind(&t.push_id)
+            .bind(app_id)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a task's per-channel counters and their totals.
+    pub async fn set_channel_stats(
+        &self,
+        app_id: &str,
+        push_id: &str,
+        stats: &[(Channel, Counters)],
+        totals: Counters,
+        at_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        for (channel, c) in stats {
+            sqlx::query(
+                "insert into task_channels (app_id, push_id, channel, planned, sent, arrived, clicked, cleared, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 on conflict (app_id, push_id, channel) do update set planned = excluded.planned,
+                   sent = excluded.sent, arrived = excluded.arrived, clicked = excluded.clicked,
+                   cleared = excluded.cleared, updated_at = excluded.updated_at",
+            )
+            .bind(app_id)
+            .bind(push_id)
+            .bind(channel.code())
+            .bind(c.planned as i64)
+            .bind(c.sent as i64)
+            .bind(c.arrived as i64)
+            .bind(c.clicked as i64)
+            .bind(c.cleared as i64)
+            .bind(at_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let res = sqlx::query(
+            "update tasks set planned = $1, sent = $2, arrived = $3, clicked = $4, cleared = $5,
+               stats_synced_at = $6, version = version + 1
+             where app_id = $7 and push_id = $8
+               and (planned <> $1 or sent <> $2 or arrived <> $3 or clicked <> $4 or cleared <> $5)",
+        )
+        .bind(totals.planned as i64)
+        .bind(totals.sent as i64)
+        .bind(totals.arrived as i64)
+        .bind(totals.clicked as i64)
+        .bind(totals.cleared as i64)
+        .bind(at_ms)
+        .bind(app_id)
+        .bind(push_id)
+        .execute(&mut *tx)
+        .await?;
+        if res.rows_affected() == 0 {
+            sqlx::query("update tasks set stats_synced_at = $1 where app_id = $2 and push_id = $3")
+                .bind(at_ms)
+                .bind(app_id)
+                .bind(push_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(res.rows_affected() > 0)
+    }
+
+    /// Marks an action of ours as in flight on a task (`None` clears it).
+    pub async fn set_in_flight(
+        &self,
+        app_id: &str,
+        push_id: &str,
+        action: Option<Action>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "update tasks set in_flight = $1, version = version + 1 where app_id = $2 and push_id = $3",
+        )
+        .bind(action.map(Action::slug))
+        .bind(app_id)
+        .bind(push_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Claims up to `limit` of the given tasks for refreshing by `owner` until `until_ms`, skipping
+    /// those another instance holds. Returns the push IDs claimed.
+    pub async fn claim_tasks(
+        &self,
+        app_id: &str,
+        push_ids: &[String],
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut claimed = Vec::new();
+        for push_id in push_ids {
+            let lock = match self.backend {
+                // Another instance's open transaction on the row is skipped, not waited for.
+                Backend::Postgres => "for update skip locked",
+                Backend::Sqlite => "",
+            };
+            let mut tx = self.begin_write().await?;
+            let row = sqlx::query(&format!(
+                "select task_id from tasks where app_id = $1 and push_id = $2
+                   and (lease_owner is null or lease_owner = $3 or lease_until <= $4) {lock}"
+            ))
+            .bind(app_id)
+            .bind(push_id)
+            .bind(owner)
+            .bind(now_ms)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if row.is_some() {
+                let res = sqlx::query(
+                    "update tasks set lease_owner = $1, lease_until = $2
+                     where app_id = $3 and push_id = $4 and (lease_owner is null or lease_owner = $1 or lease_until <= $5)",
+                )
+                .bind(owner)
+                .bind(until_ms)
+                .bind(app_id)
+                .bind(push_id)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+                if res.rows_affected() == 1 {
+                    claimed.push(push_id.clone());
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok(claimed)
+    }
+
+    /// Gives a claimed task back.
+    pub async fn release_task(&self, app_id: &str, push_id: &str, owner: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "update tasks set lease_owner = null, lease_until = 0 where app_id = $1 and push_id = $2 and lease_owner = $3",
+        )
+        .bind(app_id)
+        .bind(push_id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+async fn insert_task(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    app_id: &str,
+    t: &TaskUpsert,
+    synced_ms: Option<i64>,
+    overrides: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into tasks (app_id, push_id, audience, audience_summary, audience_detail, platform, message_type,
+           title, content, created_at, send_time, push_time, expire_secs, status, collapse_id, source,
+           overrides_push_id, last_synced_at, search_text, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+    )
+    .bind(app_id)
+    .bind(&t.push_id)
+    .bind(t.audience.upstream())
+    .bind(&t.audience_summary)
+    .bind(t.audience_detail.as_deref())
+    .bind(t.platform.slug())
+    .bind(t.message_type.upstream())
+    .bind(&t.title)
+    .bind(&t.content)
+    .bind(t.created_at)
+    .bind(t.send_time)
+    .bind(t.push_time)
+    .bind(t.expire_secs)
+    .bind(t.status.upstream())
+    .bind(t.collapse_id)
+    .bind(t.source.slug())
+    .bind(overrides)
+    .bind(synced_ms)
+    .bind(search_text(&t.push_id, &t.title, &t.content))
+    .bind(t.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

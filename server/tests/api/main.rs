@@ -1,0 +1,6 @@
+//! Server integration tests: one binary, one module per area. `helpers` spawns the application
+//! on port 0 with a fresh database (SQLite file or PostgreSQL database) per test.
+
+mod helpers;
+mod startup;
+mod store;

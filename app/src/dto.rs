@@ -18,7 +18,9 @@ pub struct AppInfo {
     pub recall_available: bool,
 }
 
-use crate::domain::{rules::TaskFacts, Action, Audience, Channel, Counters, MessageKind, Refusal, Source, Status};
+use crate::domain::{
+    Action, Audience, Channel, Counters, MessageKind, Refusal, Source, Status, rules::TaskFacts,
+};
 
 /// The Task List's filters, sort and page, as they appear in the URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +142,7 @@ pub struct ActionRequest {
 /// How an action ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionOutcome {
+    pub app: String,
     pub action: Action,
     pub push_id: String,
     /// The task's status as read back from TPNS after the action.
@@ -168,3 +171,60 @@ pub struct AuditEntry {
 
 /// Why a button is disabled, or `None` when it is enabled.
 pub type Eligibility = Option<Refusal>;
+
+/// A task's live state, streamed to open pages when it changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskEvent {
+    pub app_id: String,
+    pub push_id: String,
+    pub status: Status,
+    pub in_flight: Option<Action>,
+    pub totals: Counters,
+    pub last_synced_at: Option<i64>,
+    pub overridden_by: Option<String>,
+    pub version: i64,
+}
+
+impl ActionRequest {
+    /// Builds a request from the dialog's form fields, refusing unknown values.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_form(
+        app: String,
+        push_id: String,
+        action: &str,
+        idempotency_key: String,
+        typed_confirmation: Option<String>,
+        title: Option<String>,
+        content: Option<String>,
+        choice: Option<&str>,
+    ) -> Result<ActionRequest, crate::error::AppError> {
+        use crate::error::AppError;
+        let action = Action::from_slug(action)
+            .ok_or_else(|| AppError::validation("action", "Unknown action."))?;
+        let choice = match choice.map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(c) => Some(crate::domain::OverrideChoice::from_slug(c).ok_or_else(|| {
+                AppError::validation(
+                    "choice",
+                    "Choose Continue delivery or Abort for these devices.",
+                )
+            })?),
+        };
+        if idempotency_key.trim().is_empty() || idempotency_key.len() > 100 {
+            return Err(AppError::validation(
+                "idempotency_key",
+                "The form is missing its request key; reload the page.",
+            ));
+        }
+        Ok(ActionRequest {
+            app,
+            push_id,
+            action,
+            idempotency_key,
+            typed_confirmation: typed_confirmation.filter(|s| !s.trim().is_empty()),
+            title,
+            content,
+            choice,
+        })
+    }
+}

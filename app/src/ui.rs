@@ -3,4 +3,5 @@
 pub mod browser;
 pub mod components;
 pub mod layout;
+pub mod query;
 pub mod shell;

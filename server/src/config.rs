@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 /// Everything Pushdeck can be configured with.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
@@ -21,20 +21,6 @@ pub struct Config {
     pub log: LogConfig,
     /// The TPNS apps the console serves (besides the sandbox's demo apps when the sandbox runs).
     pub apps: Vec<AppConfig>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            server: ServerConfig::default(),
-            database: DatabaseConfig::default(),
-            sandbox: SandboxSettings::default(),
-            sync: SyncConfig::default(),
-            auth: AuthConfig::default(),
-            log: LogConfig::default(),
-            apps: Vec::new(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -319,10 +305,10 @@ fn default_huawei_legacy_share() -> f64 {
 impl AppConfig {
     /// Reads the SecretKey from wherever the configuration says it is.
     pub fn resolve_secret(&self) -> Result<SecretString, ConfigError> {
-        if let Some(s) = &self.secret_key {
-            if !s.expose_secret().is_empty() {
-                return Ok(s.clone());
-            }
+        if let Some(s) = &self.secret_key
+            && !s.expose_secret().is_empty()
+        {
+            return Ok(s.clone());
         }
         if let Some(var) = &self.secret_key_env {
             return std::env::var(var).map(SecretString::from).map_err(|_| {

@@ -1,5 +1,7 @@
 //! The server's implementation of the contract the `#[server]` functions call.
 
+pub mod view;
+
 use std::sync::Arc;
 
 use app::dto::AppInfo;

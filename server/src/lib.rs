@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod feed;
 pub mod http;
 pub mod sandbox;
 pub mod startup;

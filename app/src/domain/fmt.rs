@@ -5,7 +5,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -15,11 +15,7 @@ pub fn thousands(n: u64) -> String {
 
 /// `part / whole` as a whole percentage, `0%` when `whole` is zero.
 pub fn percent(part: u64, whole: u64) -> u64 {
-    if whole == 0 {
-        0
-    } else {
-        (part.min(whole) * 100) / whole
-    }
+    (part.min(whole) * 100).checked_div(whole).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub fn format_offset(offset_minutes: i32) -> String {
     }
     let sign = if offset_minutes < 0 { '-' } else { '+' };
     let abs = offset_minutes.unsigned_abs();
-    if abs % 60 == 0 {
+    if abs.is_multiple_of(60) {
         format!("UTC{sign}{}", abs / 60)
     } else {
         format!("UTC{sign}{}:{:02}", abs / 60, abs % 60)

@@ -1,17 +1,25 @@
-//! Small building blocks shared by the pages.
+//! Small building blocks shared by the pages and islands.
 
 use leptos::prelude::*;
+
+use crate::domain::fmt::{percent, thousands};
+use crate::domain::time::{format_datetime, format_offset};
+use crate::domain::{Action, Status, Tone};
 
 /// A page heading with an optional line under it.
 #[component]
 pub fn PageHeader(
     title: String,
     #[prop(optional, into)] subtitle: Option<String>,
+    #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     view! {
-        <div class="mb-4">
-            <h1 class="text-xl font-semibold text-slate-900">{title}</h1>
-            {subtitle.map(|s| view! { <p class="mt-0.5 text-sm text-slate-500">{s}</p> })}
+        <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
+            <div>
+                <h1 class="text-xl font-semibold text-slate-900">{title}</h1>
+                {subtitle.map(|s| view! { <p class="mt-0.5 text-sm text-slate-500">{s}</p> })}
+            </div>
+            {children.map(|c| c())}
         </div>
     }
 }
@@ -23,5 +31,91 @@ pub fn Panel(children: Children, #[prop(optional, into)] class: String) -> impl 
         <section class=format!("rounded-md border border-slate-200 bg-white shadow-sm {class}")>
             {children()}
         </section>
+    }
+}
+
+/// Badge classes per colour family.
+pub fn tone_classes(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Info => "bg-sky-50 text-sky-700 ring-sky-600/20",
+        Tone::Active => "bg-blue-50 text-blue-700 ring-blue-700/20",
+        Tone::Success => "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
+        Tone::Danger => "bg-red-50 text-red-700 ring-red-600/20",
+        Tone::Neutral => "bg-slate-100 text-slate-600 ring-slate-500/20",
+        Tone::Warning => "bg-amber-50 text-amber-800 ring-amber-600/20",
+    }
+}
+
+/// The status badge: the friendly name in its colour, or the action in flight.
+pub fn status_badge(status: Status, in_flight: Option<Action>) -> impl IntoView {
+    let (label, classes) = match in_flight {
+        Some(a) => (
+            a.in_flight_label(),
+            "bg-violet-50 text-violet-700 ring-violet-600/20",
+        ),
+        None => (status.label(), tone_classes(status.tone())),
+    };
+    let dot = in_flight.is_some() || status == Status::Pushing;
+    view! {
+        <span
+            class=format!(
+                "inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {classes}",
+            )
+            data-status=status.slug()
+        >
+            {dot.then(|| view! { <span aria-hidden="true" class="h-1.5 w-1.5 animate-pulse rounded-full bg-current"></span> })}
+            {label}
+        </span>
+    }
+}
+
+/// A thin progress bar with its numbers: `arrived / planned`.
+pub fn progress(arrived: u64, planned: u64) -> impl IntoView {
+    let pct = percent(arrived, planned);
+    view! {
+        <div class="min-w-28">
+            <div
+                class="h-1.5 w-full overflow-hidden rounded bg-slate-200"
+                role="progressbar"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=pct.to_string()
+                aria-label=format!("{pct}% arrived")
+            >
+                <div class="h-full rounded bg-sky-500" style=format!("width: {pct}%")></div>
+            </div>
+            <div class="mt-0.5 text-xs text-slate-500 tabular-nums">
+                {format!("{} / {}", thousands(arrived), thousands(planned))}
+            </div>
+        </div>
+    }
+}
+
+/// A time in the console's zone, with the zone in a tooltip.
+pub fn time_text(ts: i64, offset: i32) -> impl IntoView {
+    view! {
+        <time class="whitespace-nowrap tabular-nums" title=format_offset(offset)>
+            {format_datetime(ts, offset)}
+        </time>
+    }
+}
+
+/// A label and its value in a description list.
+#[component]
+pub fn Field(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="min-w-0">
+            <dt class="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+            <dd class="mt-0.5 break-words text-sm text-slate-900">{children()}</dd>
+        </div>
+    }
+}
+
+/// An error banner for a failed request.
+pub fn error_banner(err: &crate::error::AppError) -> impl IntoView {
+    view! {
+        <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+            {err.to_string()}
+        </div>
     }
 }

@@ -15,7 +15,13 @@ pub struct Lease {
 impl Store {
     /// Takes or renews the lease `name` for `owner` until `until_ms`, unless another owner holds
     /// it past `now_ms`.
-    pub async fn acquire_lease(&self, name: &str, owner: &str, now_ms: i64, until_ms: i64) -> Result<Option<Lease>, StoreError> {
+    pub async fn acquire_lease(
+        &self,
+        name: &str,
+        owner: &str,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> Result<Option<Lease>, StoreError> {
         let row = sqlx::query(
             "insert into leases (name, owner, until_ms, cursor, next_at_ms) values ($1, $2, $3, 0, 0)
              on conflict (name) do update set owner = excluded.owner, until_ms = excluded.until_ms
@@ -38,14 +44,21 @@ impl Store {
     }
 
     /// Saves the work's position, if `owner` still holds the lease.
-    pub async fn save_lease(&self, name: &str, owner: &str, lease: Lease) -> Result<bool, StoreError> {
-        let res = sqlx::query("update leases set cursor = $1, next_at_ms = $2 where name = $3 and owner = $4")
-            .bind(lease.cursor)
-            .bind(lease.next_at_ms)
-            .bind(name)
-            .bind(owner)
-            .execute(&self.pool)
-            .await?;
+    pub async fn save_lease(
+        &self,
+        name: &str,
+        owner: &str,
+        lease: Lease,
+    ) -> Result<bool, StoreError> {
+        let res = sqlx::query(
+            "update leases set cursor = $1, next_at_ms = $2 where name = $3 and owner = $4",
+        )
+        .bind(lease.cursor)
+        .bind(lease.next_at_ms)
+        .bind(name)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
         Ok(res.rows_affected() == 1)
     }
 
@@ -60,7 +73,12 @@ impl Store {
     }
 
     /// Notes that a details page shows this task until `until_ms`.
-    pub async fn watch_task(&self, app_id: &str, push_id: &str, until_ms: i64) -> Result<(), StoreError> {
+    pub async fn watch_task(
+        &self,
+        app_id: &str,
+        push_id: &str,
+        until_ms: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "insert into watches (app_id, push_id, until_ms) values ($1, $2, $3)
              on conflict (app_id, push_id) do update set until_ms = case
@@ -75,12 +93,20 @@ impl Store {
     }
 
     /// Tasks some details page shows now.
-    pub async fn watched_tasks(&self, app_id: &str, now_ms: i64) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("select push_id from watches where app_id = $1 and until_ms > $2 order by push_id")
-            .bind(app_id)
-            .bind(now_ms)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| r.try_get("push_id").map_err(StoreError::from)).collect()
+    pub async fn watched_tasks(
+        &self,
+        app_id: &str,
+        now_ms: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "select push_id from watches where app_id = $1 and until_ms > $2 order by push_id",
+        )
+        .bind(app_id)
+        .bind(now_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| r.try_get("push_id").map_err(StoreError::from))
+            .collect()
     }
 }

@@ -51,7 +51,9 @@ impl Store {
         let backoff: i64 = row.try_get("backoff_until_ms")?;
         if backoff > now_ms {
             tx.commit().await?;
-            return Ok(Reservation::Denied { retry_at_ms: backoff });
+            return Ok(Reservation::Denied {
+                retry_at_ms: backoff,
+            });
         }
         let row = sqlx::query(
             "select count(*) as n, min(called_at_ms) as oldest from quota_calls
@@ -77,18 +79,26 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         // Calls that left the window long ago are of no further use.
-        sqlx::query("delete from quota_calls where app_id = $1 and endpoint = $2 and called_at_ms < $3")
-            .bind(app_id)
-            .bind(endpoint)
-            .bind(now_ms - 2 * window_ms)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "delete from quota_calls where app_id = $1 and endpoint = $2 and called_at_ms < $3",
+        )
+        .bind(app_id)
+        .bind(endpoint)
+        .bind(now_ms - 2 * window_ms)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Reservation::Granted)
     }
 
     /// Stops calls to an endpoint until `until_ms` after the upstream said "request too fast".
-    pub async fn back_off(&self, app_id: &str, endpoint: &str, until_ms: i64, now_ms: i64) -> Result<(), StoreError> {
+    pub async fn back_off(
+        &self,
+        app_id: &str,
+        endpoint: &str,
+        until_ms: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "insert into quota_state (app_id, endpoint, backoff_until_ms, rate_limited_total, updated_at_ms)
              values ($1, $2, $3, 1, $4)
@@ -108,7 +118,13 @@ impl Store {
     }
 
     /// Calls made in the window and the back-off, for showing the remaining budget.
-    pub async fn quota_usage(&self, app_id: &str, endpoint: &str, window_ms: i64, now_ms: i64) -> Result<Usage, StoreError> {
+    pub async fn quota_usage(
+        &self,
+        app_id: &str,
+        endpoint: &str,
+        window_ms: i64,
+        now_ms: i64,
+    ) -> Result<Usage, StoreError> {
         let row = sqlx::query(
             "select count(*) as n, min(called_at_ms) as oldest from quota_calls
              where app_id = $1 and endpoint = $2 and called_at_ms > $3",
@@ -120,13 +136,15 @@ impl Store {
         .await?;
         let used: i64 = row.try_get("n")?;
         let oldest: Option<i64> = row.try_get("oldest")?;
-        let backoff: Option<i64> = sqlx::query("select backoff_until_ms from quota_state where app_id = $1 and endpoint = $2")
-            .bind(app_id)
-            .bind(endpoint)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|r| r.try_get("backoff_until_ms"))
-            .transpose()?;
+        let backoff: Option<i64> = sqlx::query(
+            "select backoff_until_ms from quota_state where app_id = $1 and endpoint = $2",
+        )
+        .bind(app_id)
+        .bind(endpoint)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| r.try_get("backoff_until_ms"))
+        .transpose()?;
         Ok(Usage {
             used: used.max(0) as u32,
             backoff_until_ms: backoff.unwrap_or(0),
@@ -136,7 +154,12 @@ impl Store {
 
     /// The most calls counted in any window of `window_ms` ending at a recorded call, for tests
     /// that assert the ledger was never exceeded.
-    pub async fn max_calls_in_any_window(&self, app_id: &str, endpoint: &str, window_ms: i64) -> Result<u32, StoreError> {
+    pub async fn max_calls_in_any_window(
+        &self,
+        app_id: &str,
+        endpoint: &str,
+        window_ms: i64,
+    ) -> Result<u32, StoreError> {
         let rows = sqlx::query(
             "select called_at_ms from quota_calls where app_id = $1 and endpoint = $2 order by called_at_ms",
         )

@@ -4,7 +4,7 @@
 use app::domain::{Audience, Channel, Counters, Platform, Status};
 use sqlx::Row;
 
-use super::tasks::{task_from_row, StoredTask, TASK_COLUMNS};
+use super::tasks::{StoredTask, TASK_COLUMNS, task_from_row};
 use super::{Store, StoreError};
 
 /// A position in the Task List's order: `(created_at, task_id)`.
@@ -77,7 +77,12 @@ fn like_pattern(text: &str) -> String {
 }
 
 /// Builds the list query. Public for the benchmark, which times the same SQL raw.
-pub fn list_sql(app_id: &str, f: &ListFilter, page: Page, limit: i64) -> (String, Vec<(bool, String)>) {
+pub fn list_sql(
+    app_id: &str,
+    f: &ListFilter,
+    page: Page,
+    limit: i64,
+) -> (String, Vec<(bool, String)>) {
     let (sql, args) = build_list(app_id, f, page, limit);
     let args = args
         .into_iter()
@@ -142,7 +147,10 @@ fn build_list(app_id: &str, f: &ListFilter, page: Page, limit: i64) -> (String, 
         ));
     }
     let dir = if scan_desc { "desc" } else { "asc" };
-    sql.push_str(&format!(" order by created_at {dir}, task_id {dir} limit {}", limit + 1));
+    sql.push_str(&format!(
+        " order by created_at {dir}, task_id {dir} limit {}",
+        limit + 1
+    ));
     (sql, args)
 }
 
@@ -164,7 +172,10 @@ impl Store {
             };
         }
         let rows = q.fetch_all(&self.pool).await?;
-        let mut tasks = rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut tasks = rows
+            .iter()
+            .map(task_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         let overflow = tasks.len() as i64 > limit;
         tasks.truncate(limit as usize);
         let (has_more_after, has_more_before) = match page {
@@ -184,10 +195,11 @@ impl Store {
 
     /// Tasks per status for an app.
     pub async fn status_counts(&self, app_id: &str) -> Result<Vec<(Status, u64)>, StoreError> {
-        let rows = sqlx::query("select status, n from task_status_counts where app_id = $1 and n > 0")
-            .bind(app_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("select status, n from task_status_counts where app_id = $1 and n > 0")
+                .bind(app_id)
+                .fetch_all(&self.pool)
+                .await?;
         let mut out = Vec::new();
         for r in rows {
             let s: String = r.try_get("status")?;
@@ -201,7 +213,11 @@ impl Store {
     }
 
     /// A task by push ID.
-    pub async fn get_task(&self, app_id: &str, push_id: &str) -> Result<Option<StoredTask>, StoreError> {
+    pub async fn get_task(
+        &self,
+        app_id: &str,
+        push_id: &str,
+    ) -> Result<Option<StoredTask>, StoreError> {
         let row = sqlx::query(&format!(
             "select {TASK_COLUMNS} from tasks where app_id = $1 and push_id = $2"
         ))
@@ -213,7 +229,11 @@ impl Store {
     }
 
     /// A task's per-channel counters.
-    pub async fn channel_stats(&self, app_id: &str, push_id: &str) -> Result<Vec<(Channel, Counters)>, StoreError> {
+    pub async fn channel_stats(
+        &self,
+        app_id: &str,
+        push_id: &str,
+    ) -> Result<Vec<(Channel, Counters)>, StoreError> {
         let rows = sqlx::query(
             "select channel, planned, sent, arrived, clicked, cleared from task_channels
              where app_id = $1 and push_id = $2",
@@ -225,7 +245,8 @@ impl Store {
         let mut out = Vec::new();
         for r in rows {
             let code: String = r.try_get("channel")?;
-            let n = |c: &str| -> Result<u64, StoreError> { Ok(r.try_get::<i64, _>(c)?.max(0) as u64) };
+            let n =
+                |c: &str| -> Result<u64, StoreError> { Ok(r.try_get::<i64, _>(c)?.max(0) as u64) };
             if let Some(ch) = Channel::from_code(&code) {
                 out.push((
                     ch,
@@ -246,7 +267,12 @@ impl Store {
     /// Non-final tasks of an app, least recently synced first: the sync worker's candidates.
     /// A task is non-final while it can still change without an action: created, scheduled,
     /// pushing, or completed and still inside its offline-storage period.
-    pub async fn tasks_to_refresh(&self, app_id: &str, now: i64, limit: i64) -> Result<Vec<StoredTask>, StoreError> {
+    pub async fn tasks_to_refresh(
+        &self,
+        app_id: &str,
+        now: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredTask>, StoreError> {
         let rows = sqlx::query(&format!(
             "select {TASK_COLUMNS} from tasks where app_id = $1
                and (status in ('PUSH_INIT', 'PUSH_WAIT', 'PUSH_STARTED')
@@ -273,7 +299,10 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| r.try_get::<Option<i64>, _>("last_synced_at").map_err(StoreError::from))
+            .map(|r| {
+                r.try_get::<Option<i64>, _>("last_synced_at")
+                    .map_err(StoreError::from)
+            })
             .collect()
     }
 }
@@ -284,7 +313,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor { created_at: 1_764_230_400, task_id: 42 };
+        let c = Cursor {
+            created_at: 1_764_230_400,
+            task_id: 42,
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("x.y"), None);
         assert_eq!(Cursor::decode("12"), None);
@@ -303,10 +335,21 @@ mod tests {
             text: Some("sale".into()),
             ..Default::default()
         };
-        let (sql, args) = list_sql("a", &f, Page::After(Cursor { created_at: 5, task_id: 7 }), 50);
+        let (sql, args) = list_sql(
+            "a",
+            &f,
+            Page::After(Cursor {
+                created_at: 5,
+                task_id: 7,
+            }),
+            50,
+        );
         assert!(sql.contains("status in ($2, $3)"), "{sql}");
         assert!(sql.contains("search_text like $4"), "{sql}");
-        assert!(sql.contains("(created_at < $5 or (created_at = $5 and task_id < $6))"), "{sql}");
+        assert!(
+            sql.contains("(created_at < $5 or (created_at = $5 and task_id < $6))"),
+            "{sql}"
+        );
         assert_eq!(args.len(), 6);
         assert!(sql.ends_with("limit 51"));
     }

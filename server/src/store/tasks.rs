@@ -360,7 +360,12 @@ impl Store {
     }
 
     /// Gives a claimed task back.
-    pub async fn release_task(&self, app_id: &str, push_id: &str, owner: &str) -> Result<(), StoreError> {
+    pub async fn release_task(
+        &self,
+        app_id: &str,
+        push_id: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "update tasks set lease_owner = null, lease_until = 0 where app_id = $1 and push_id = $2 and lease_owner = $3",
         )

@@ -1,10 +1,10 @@
 //! The store suite, run on SQLite and on PostgreSQL.
 
 use app::domain::{Audience, MessageKind, Platform, Source, Status};
+use pushdeck::store::Store;
 use pushdeck::store::quota::Reservation;
 use pushdeck::store::task_queries::{Cursor, ListFilter, Page};
 use pushdeck::store::tasks::TaskUpsert;
-use pushdeck::store::Store;
 
 use crate::both_stores;
 use crate::helpers::{Db, TestDb};
@@ -48,184 +48,389 @@ fn task(push_id: &str, created_at: i64, status: Status, title: &str) -> TaskUpse
     }
 }
 
-both_stores!(upstream_tasks_are_inserted_updated_and_never_overwritten_by_older_news, |db: Db| async move {
-    let db = TestDb::new(db).await;
-    let store = store_with_app(&db).await;
-    let changed = store
-        .apply_upstream("shop", &[task("100", T0, Status::Pushing, "Sale")], 1_000, "me")
-        .await
-        .unwrap();
-    assert_eq!(changed.len(), 1);
-    let t = store.get_task("shop", "100").await.unwrap().unwrap();
-    assert_eq!((t.status, t.last_synced_at, t.collapse_id), (Status::Pushing, Some(1_000), Some(7)));
+both_stores!(
+    upstream_tasks_are_inserted_updated_and_never_overwritten_by_older_news,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        let store = store_with_app(&db).await;
+        let changed = store
+            .apply_upstream(
+                "shop",
+                &[task("100", T0, Status::Pushing, "Sale")],
+                1_000,
+                "me",
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed.len(), 1);
+        let t = store.get_task("shop", "100").await.unwrap().unwrap();
+        assert_eq!(
+            (t.status, t.last_synced_at, t.collapse_id),
+            (Status::Pushing, Some(1_000), Some(7))
+        );
 
-    // Unchanged: only the sync time moves, and nothing is reported as changed.
-    let changed = store
-        .apply_upstream("shop", &[task("100", T0, Status::Pushing, "Sale")], 2_000, "me")
-        .await
-        .unwrap();
-    assert!(changed.is_empty());
-    let t = store.get_task("shop", "100").await.unwrap().unwrap();
-    assert_eq!(t.last_synced_at, Some(2_000));
-    let v = t.version;
+        // Unchanged: only the sync time moves, and nothing is reported as changed.
+        let changed = store
+            .apply_upstream(
+                "shop",
+                &[task("100", T0, Status::Pushing, "Sale")],
+                2_000,
+                "me",
+            )
+            .await
+            .unwrap();
+        assert!(changed.is_empty());
+        let t = store.get_task("shop", "100").await.unwrap().unwrap();
+        assert_eq!(t.last_synced_at, Some(2_000));
+        let v = t.version;
 
-    // A newer status lands and bumps the version.
-    store
-        .apply_upstream("shop", &[task("100", T0, Status::Terminated, "Sale")], 3_000, "me")
-        .await
-        .unwrap();
-    let t = store.get_task("shop", "100").await.unwrap().unwrap();
-    assert_eq!(t.status, Status::Terminated);
-    assert!(t.version > v);
+        // A newer status lands and bumps the version.
+        store
+            .apply_upstream(
+                "shop",
+                &[task("100", T0, Status::Terminated, "Sale")],
+                3_000,
+                "me",
+            )
+            .await
+            .unwrap();
+        let t = store.get_task("shop", "100").await.unwrap().unwrap();
+        assert_eq!(t.status, Status::Terminated);
+        assert!(t.version > v);
 
-    // A page fetched before that (older news) does not undo it.
-    store
-        .apply_upstream("shop", &[task("100", T0, Status::Pushing, "Sale")], 2_500, "me")
-        .await
-        .unwrap();
-    assert_eq!(store.get_task("shop", "100").await.unwrap().unwrap().status, Status::Terminated);
-    assert_eq!(
-        store.status_counts("shop").await.unwrap(),
-        vec![(Status::Terminated, 1)]
-    );
-});
-
-both_stores!(the_task_list_pages_by_keyset_in_both_directions_with_filters_and_search, |db: Db| async move {
-    let db = TestDb::new(db).await;
-    let store = store_with_app(&db).await;
-    let mut tasks = Vec::new();
-    for i in 0..25 {
-        let status = if i % 2 == 0 { Status::Pushing } else { Status::Completed };
-        // Two tasks share each creation second, so the cursor's tie-break matters.
-        tasks.push(task(&format!("{}", 1000 + i), T0 + (i / 2) as i64, status, &format!("Title {i}")));
+        // A page fetched before that (older news) does not undo it.
+        store
+            .apply_upstream(
+                "shop",
+                &[task("100", T0, Status::Pushing, "Sale")],
+                2_500,
+                "me",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_task("shop", "100").await.unwrap().unwrap().status,
+            Status::Terminated
+        );
+        assert_eq!(
+            store.status_counts("shop").await.unwrap(),
+            vec![(Status::Terminated, 1)]
+        );
     }
-    tasks.push(task("9999", T0 - 100, Status::Scheduled, "50%_off sale"));
-    store.apply_upstream("shop", &tasks, 1, "me").await.unwrap();
+);
 
-    let all = ListFilter::default();
-    let p1 = store.list_tasks("shop", &all, Page::First, 10).await.unwrap();
-    assert_eq!(p1.tasks.len(), 10);
-    assert!(p1.has_more_after && !p1.has_more_before);
-    assert_eq!(p1.tasks[0].push_id, "1024", "newest first");
-    let last = p1.tasks.last().unwrap();
-    let p2 = store
-        .list_tasks("shop", &all, Page::After(Cursor { created_at: last.created_at, task_id: last.task_id }), 10)
-        .await
-        .unwrap();
-    let first = &p2.tasks[0];
-    assert!(p2.has_more_before);
-    let back = store
-        .list_tasks("shop", &all, Page::Before(Cursor { created_at: first.created_at, task_id: first.task_id }), 10)
-        .await
-        .unwrap();
-    let ids = |p: &pushdeck::store::task_queries::ListPage| p.tasks.iter().map(|t| t.push_id.clone()).collect::<Vec<_>>();
-    assert_eq!(ids(&back), ids(&p1), "going back returns the first page in display order");
-    let mut seen: Vec<String> = ids(&p1);
-    seen.extend(ids(&p2));
-    seen.sort();
-    seen.dedup();
-    assert_eq!(seen.len(), 20, "no row repeats across pages");
+both_stores!(
+    the_task_list_pages_by_keyset_in_both_directions_with_filters_and_search,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        let store = store_with_app(&db).await;
+        let mut tasks = Vec::new();
+        for i in 0..25 {
+            let status = if i % 2 == 0 {
+                Status::Pushing
+            } else {
+                Status::Completed
+            };
+            // Two tasks share each creation second, so the cursor's tie-break matters.
+            tasks.push(task(
+                &format!("{}", 1000 + i),
+                T0 + (i / 2) as i64,
+                status,
+                &format!("Title {i}"),
+            ));
+        }
+        tasks.push(task("9999", T0 - 100, Status::Scheduled, "50%_off sale"));
+        store.apply_upstream("shop", &tasks, 1, "me").await.unwrap();
 
-    let pushing = ListFilter { statuses: vec![Status::Pushing], ..Default::default() };
-    let p = store.list_tasks("shop", &pushing, Page::First, 50).await.unwrap();
-    assert_eq!(p.tasks.len(), 13);
-    assert!(p.tasks.iter().all(|t| t.status == Status::Pushing));
+        let all = ListFilter::default();
+        let p1 = store
+            .list_tasks("shop", &all, Page::First, 10)
+            .await
+            .unwrap();
+        assert_eq!(p1.tasks.len(), 10);
+        assert!(p1.has_more_after && !p1.has_more_before);
+        assert_eq!(p1.tasks[0].push_id, "1024", "newest first");
+        let last = p1.tasks.last().unwrap();
+        let p2 = store
+            .list_tasks(
+                "shop",
+                &all,
+                Page::After(Cursor {
+                    created_at: last.created_at,
+                    task_id: last.task_id,
+                }),
+                10,
+            )
+            .await
+            .unwrap();
+        let first = &p2.tasks[0];
+        assert!(p2.has_more_before);
+        let back = store
+            .list_tasks(
+                "shop",
+                &all,
+                Page::Before(Cursor {
+                    created_at: first.created_at,
+                    task_id: first.task_id,
+                }),
+                10,
+            )
+            .await
+            .unwrap();
+        let ids = |p: &pushdeck::store::task_queries::ListPage| {
+            p.tasks
+                .iter()
+                .map(|t| t.push_id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&back),
+            ids(&p1),
+            "going back returns the first page in display order"
+        );
+        let mut seen: Vec<String> = ids(&p1);
+        seen.extend(ids(&p2));
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 20, "no row repeats across pages");
 
-    // Search is case-insensitive and treats % and _ literally.
-    let s = ListFilter { text: Some("50%_OFF".into()), ..Default::default() };
-    assert_eq!(ids(&store.list_tasks("shop", &s, Page::First, 50).await.unwrap()), vec!["9999"]);
-    let s = ListFilter { text: Some("%".into()), statuses: vec![Status::Pushing], ..Default::default() };
-    assert!(store.list_tasks("shop", &s, Page::First, 50).await.unwrap().tasks.is_empty());
-    let by_id = ListFilter { text: Some("1007".into()), ..Default::default() };
-    assert_eq!(ids(&store.list_tasks("shop", &by_id, Page::First, 50).await.unwrap()), vec!["1007"]);
+        let pushing = ListFilter {
+            statuses: vec![Status::Pushing],
+            ..Default::default()
+        };
+        let p = store
+            .list_tasks("shop", &pushing, Page::First, 50)
+            .await
+            .unwrap();
+        assert_eq!(p.tasks.len(), 13);
+        assert!(p.tasks.iter().all(|t| t.status == Status::Pushing));
 
-    let oldest = ListFilter { oldest_first: true, ..Default::default() };
-    assert_eq!(store.list_tasks("shop", &oldest, Page::First, 1).await.unwrap().tasks[0].push_id, "9999");
-    let counts = store.status_counts("shop").await.unwrap();
-    assert_eq!(counts, vec![(Status::Scheduled, 1), (Status::Pushing, 13), (Status::Completed, 12)]);
-});
+        // Search is case-insensitive and treats % and _ literally.
+        let s = ListFilter {
+            text: Some("50%_OFF".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&store.list_tasks("shop", &s, Page::First, 50).await.unwrap()),
+            vec!["9999"]
+        );
+        let s = ListFilter {
+            text: Some("%".into()),
+            statuses: vec![Status::Pushing],
+            ..Default::default()
+        };
+        assert!(
+            store
+                .list_tasks("shop", &s, Page::First, 50)
+                .await
+                .unwrap()
+                .tasks
+                .is_empty()
+        );
+        let by_id = ListFilter {
+            text: Some("1007".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&store
+                .list_tasks("shop", &by_id, Page::First, 50)
+                .await
+                .unwrap()),
+            vec!["1007"]
+        );
 
-both_stores!(the_quota_ledger_never_grants_more_than_the_limit_even_to_concurrent_callers, |db: Db| async move {
-    let db = TestDb::new(db).await;
-    let store = store_with_app(&db).await;
-    let mut handles = Vec::new();
-    for w in 0..4 {
-        let store = store.clone();
-        handles.push(tokio::spawn(async move {
-            let mut granted = 0;
-            for i in 0..15 {
-                let now = 10_000 + w * 100 + i;
-                if store.reserve_call("shop", "record", 20, 3_600_000, now).await.unwrap() == Reservation::Granted {
-                    granted += 1;
+        let oldest = ListFilter {
+            oldest_first: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            store
+                .list_tasks("shop", &oldest, Page::First, 1)
+                .await
+                .unwrap()
+                .tasks[0]
+                .push_id,
+            "9999"
+        );
+        let counts = store.status_counts("shop").await.unwrap();
+        assert_eq!(
+            counts,
+            vec![
+                (Status::Scheduled, 1),
+                (Status::Pushing, 13),
+                (Status::Completed, 12)
+            ]
+        );
+    }
+);
+
+both_stores!(
+    the_quota_ledger_never_grants_more_than_the_limit_even_to_concurrent_callers,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        let store = store_with_app(&db).await;
+        let mut handles = Vec::new();
+        for w in 0..4 {
+            let store = store.clone();
+            handles.push(tokio::spawn(async move {
+                let mut granted = 0;
+                for i in 0..15 {
+                    let now = 10_000 + w * 100 + i;
+                    if store
+                        .reserve_call("shop", "record", 20, 3_600_000, now)
+                        .await
+                        .unwrap()
+                        == Reservation::Granted
+                    {
+                        granted += 1;
+                    }
                 }
+                granted
+            }));
+        }
+        let mut total = 0;
+        for h in handles {
+            total += h.await.unwrap();
+        }
+        assert_eq!(total, 20, "exactly the limit was granted");
+        match store
+            .reserve_call("shop", "record", 20, 3_600_000, 20_000)
+            .await
+            .unwrap()
+        {
+            Reservation::Denied { retry_at_ms } => assert_eq!(retry_at_ms, 10_000 + 3_600_000 + 1),
+            other => panic!("{other:?}"),
+        }
+        // Once the first calls leave the window, calls are possible again.
+        assert_eq!(
+            store
+                .reserve_call("shop", "record", 20, 3_600_000, 3_700_000)
+                .await
+                .unwrap(),
+            Reservation::Granted
+        );
+        assert!(
+            store
+                .max_calls_in_any_window("shop", "record", 3_600_000)
+                .await
+                .unwrap()
+                <= 20
+        );
+
+        // A back-off refuses every call until it ends.
+        store
+            .back_off("shop", "list", 50_000, 10_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .reserve_call("shop", "list", 200, 3_600_000, 20_000)
+                .await
+                .unwrap(),
+            Reservation::Denied {
+                retry_at_ms: 50_000
             }
-            granted
-        }));
+        );
+        assert_eq!(
+            store
+                .reserve_call("shop", "list", 200, 3_600_000, 50_001)
+                .await
+                .unwrap(),
+            Reservation::Granted
+        );
     }
-    let mut total = 0;
-    for h in handles {
-        total += h.await.unwrap();
-    }
-    assert_eq!(total, 20, "exactly the limit was granted");
-    match store.reserve_call("shop", "record", 20, 3_600_000, 20_000).await.unwrap() {
-        Reservation::Denied { retry_at_ms } => assert_eq!(retry_at_ms, 10_000 + 3_600_000 + 1),
-        other => panic!("{other:?}"),
-    }
-    // Once the first calls leave the window, calls are possible again.
-    assert_eq!(
-        store.reserve_call("shop", "record", 20, 3_600_000, 3_700_000).await.unwrap(),
-        Reservation::Granted
-    );
-    assert!(store.max_calls_in_any_window("shop", "record", 3_600_000).await.unwrap() <= 20);
+);
 
-    // A back-off refuses every call until it ends.
-    store.back_off("shop", "list", 50_000, 10_000).await.unwrap();
-    assert_eq!(
-        store.reserve_call("shop", "list", 200, 3_600_000, 20_000).await.unwrap(),
-        Reservation::Denied { retry_at_ms: 50_000 }
-    );
-    assert_eq!(
-        store.reserve_call("shop", "list", 200, 3_600_000, 50_001).await.unwrap(),
-        Reservation::Granted
-    );
-});
-
-both_stores!(a_lease_is_held_by_one_owner_until_it_expires, |db: Db| async move {
-    let db = TestDb::new(db).await;
-    let store = store_with_app(&db).await;
-    let a = store.acquire_lease("sweep:shop", "a", 0, 10_000).await.unwrap();
-    assert!(a.is_some());
-    assert!(store.acquire_lease("sweep:shop", "b", 5_000, 15_000).await.unwrap().is_none());
-    assert!(store.save_lease("sweep:shop", "a", pushdeck::store::leases::Lease { cursor: 400, next_at_ms: 7 }).await.unwrap());
-    assert!(!store.save_lease("sweep:shop", "b", pushdeck::store::leases::Lease { cursor: 1, next_at_ms: 1 }).await.unwrap());
-    let b = store.acquire_lease("sweep:shop", "b", 10_001, 20_000).await.unwrap().unwrap();
-    assert_eq!(b.cursor, 400, "the next owner resumes where the last one stopped");
-});
-
-both_stores!(two_owners_claiming_the_same_tasks_at_once_get_disjoint_sets, |db: Db| async move {
-    let db = TestDb::new(db).await;
-    let store = store_with_app(&db).await;
-    let tasks: Vec<_> = (0..30).map(|i| task(&format!("{}", 500 + i), T0 + i, Status::Pushing, "t")).collect();
-    store.apply_upstream("shop", &tasks, 1, "x").await.unwrap();
-    let ids: Vec<String> = tasks.iter().map(|t| t.push_id.clone()).collect();
-    let (a, b) = tokio::join!(
-        store.claim_tasks("shop", &ids, "a", 100, 10_000),
-        store.claim_tasks("shop", &ids, "b", 100, 10_000)
-    );
-    let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(a.len() + b.len(), 30, "every task claimed once");
-    assert!(a.iter().all(|id| !b.contains(id)), "no task claimed twice");
-    // A claimed task's fresh upstream news from the other owner is left to its holder.
-    let holder_a = a.first().cloned();
-    if let Some(id) = holder_a {
-        let mut t = task(&id, T0, Status::Completed, "t");
-        t.push_id = id.clone();
-        store.apply_upstream("shop", &[t], 200, "b").await.unwrap();
-        assert_eq!(store.get_task("shop", &id).await.unwrap().unwrap().status, Status::Pushing);
-        store.release_task("shop", &id, "a").await.unwrap();
-        let mut t = task(&id, T0, Status::Completed, "t");
-        t.push_id = id.clone();
-        store.apply_upstream("shop", &[t], 300, "b").await.unwrap();
-        assert_eq!(store.get_task("shop", &id).await.unwrap().unwrap().status, Status::Completed);
+both_stores!(
+    a_lease_is_held_by_one_owner_until_it_expires,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        let store = store_with_app(&db).await;
+        let a = store
+            .acquire_lease("sweep:shop", "a", 0, 10_000)
+            .await
+            .unwrap();
+        assert!(a.is_some());
+        assert!(
+            store
+                .acquire_lease("sweep:shop", "b", 5_000, 15_000)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .save_lease(
+                    "sweep:shop",
+                    "a",
+                    pushdeck::store::leases::Lease {
+                        cursor: 400,
+                        next_at_ms: 7
+                    }
+                )
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .save_lease(
+                    "sweep:shop",
+                    "b",
+                    pushdeck::store::leases::Lease {
+                        cursor: 1,
+                        next_at_ms: 1
+                    }
+                )
+                .await
+                .unwrap()
+        );
+        let b = store
+            .acquire_lease("sweep:shop", "b", 10_001, 20_000)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            b.cursor, 400,
+            "the next owner resumes where the last one stopped"
+        );
     }
-});
+);
+
+both_stores!(
+    two_owners_claiming_the_same_tasks_at_once_get_disjoint_sets,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        let store = store_with_app(&db).await;
+        let tasks: Vec<_> = (0..30)
+            .map(|i| task(&format!("{}", 500 + i), T0 + i, Status::Pushing, "t"))
+            .collect();
+        store.apply_upstream("shop", &tasks, 1, "x").await.unwrap();
+        let ids: Vec<String> = tasks.iter().map(|t| t.push_id.clone()).collect();
+        let (a, b) = tokio::join!(
+            store.claim_tasks("shop", &ids, "a", 100, 10_000),
+            store.claim_tasks("shop", &ids, "b", 100, 10_000)
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.len() + b.len(), 30, "every task claimed once");
+        assert!(a.iter().all(|id| !b.contains(id)), "no task claimed twice");
+        // A claimed task's fresh upstream news from the other owner is left to its holder.
+        let holder_a = a.first().cloned();
+        if let Some(id) = holder_a {
+            let mut t = task(&id, T0, Status::Completed, "t");
+            t.push_id = id.clone();
+            store.apply_upstream("shop", &[t], 200, "b").await.unwrap();
+            assert_eq!(
+                store.get_task("shop", &id).await.unwrap().unwrap().status,
+                Status::Pushing
+            );
+            store.release_task("shop", &id, "a").await.unwrap();
+            let mut t = task(&id, T0, Status::Completed, "t");
+            t.push_id = id.clone();
+            store.apply_upstream("shop", &[t], 300, "b").await.unwrap();
+            assert_eq!(
+                store.get_task("shop", &id).await.unwrap().unwrap().status,
+                Status::Completed
+            );
+        }
+    }
+);

@@ -76,6 +76,8 @@ pub struct TaskPage {
     pub now: i64,
     pub utc_offset_minutes: i32,
     pub budget: Budget,
+    /// The actions the signed-in user's role allows, before each task's own rules.
+    pub permitted: Vec<Action>,
 }
 
 /// The upstream query budget left for the app (product.md: shown in the UI).
@@ -108,6 +110,8 @@ pub struct TaskDetail {
     pub budget: Budget,
     /// What the signed-in user may do (their role and permissions), before the task's rules.
     pub permitted: Vec<Action>,
+    /// A request key for the dialogs' plain-form (no JavaScript) submissions.
+    pub form_key: String,
 }
 
 /// Android devices of a task on channels that cannot replace a shown notification (vivo, OPPO,
@@ -227,4 +231,58 @@ impl ActionRequest {
             choice,
         })
     }
+}
+
+/// The signed-in user, as the pages see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub username: String,
+    /// `viewer`, `operator` or `admin`.
+    pub role: String,
+    pub permissions: Vec<Action>,
+    pub disabled: bool,
+}
+
+/// Who is signed in and which apps they see (the layout's data).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user: Option<UserInfo>,
+    pub apps: Vec<AppInfo>,
+}
+
+/// The audit page's filters, as they appear in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub user: Option<String>,
+    pub action: Option<String>,
+    pub push_id: Option<String>,
+    /// `YYYY-MM-DD`, inclusive, in the console's zone.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Entries older than this id (the next page).
+    pub before: Option<i64>,
+}
+
+/// A page of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next_before: Option<i64>,
+    pub utc_offset_minutes: i32,
+    /// The usernames seen, for the user filter.
+    pub usernames: Vec<String>,
+}
+
+/// The admin page: users and the configured apps (never a SecretKey).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub users: Vec<UserInfo>,
+    pub apps: Vec<AppInfo>,
+}
+
+/// The answer to adding a user: the generated password, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub generated_password: Option<String>,
 }

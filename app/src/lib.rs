@@ -12,6 +12,7 @@ pub mod api;
 pub mod domain;
 pub mod dto;
 pub mod error;
+pub mod islands;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ports;

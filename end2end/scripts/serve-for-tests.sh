@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts the release build for the browser tests: a fresh SQLite file, a fixed sandbox port the
-# tests can reach (as "the app's backend" creating tasks), a fast sandbox clock, and budgets that
-# let a test see a new task within seconds.
+# Starts the release build for the browser tests: a fresh SQLite file with one user per role, a
+# fixed sandbox port the tests reach as "the app's backend" (creating tasks, injecting faults), a
+# fast sandbox clock, and budgets that let a test see a new task within seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 port=${PUSHDECK_E2E_PORT:-3400}
@@ -19,5 +19,13 @@ export PUSHDECK__SANDBOX__STATS_CALLS_PER_HOUR=100000
 export PUSHDECK__SANDBOX__PUSHES_PER_SECOND=50
 export PUSHDECK__SYNC__CALLS_PER_HOUR=100000
 export PUSHDECK__LOG__FILTER=${PUSHDECK__LOG__FILTER:-warn,pushdeck=info}
-if [ -n "${PUSHDECK_E2E_EXTRA_ENV:-}" ]; then eval "$PUSHDECK_E2E_EXTRA_ENV"; fi
-exec target/release/pushdeck serve
+bin=target/release/pushdeck
+# One user per role (and an operator who may only Terminate); their passwords are test fixtures
+# known to end2end/tests/support.ts.
+"$bin" migrate
+add() { printf '%s' "$3" | "$bin" user add --username "$1" --role "$2" ${4:+--permissions "$4"} >/dev/null; }
+add e2e-admin admin "admin-password-e2e"
+add e2e-operator operator "operator-password-e2e"
+add e2e-viewer viewer "viewer-password-e2e"
+add e2e-terminator operator "terminator-password-e2e" terminate
+exec "$bin" serve

@@ -1,25 +1,186 @@
-//! The server's implementation of the contract the `#[server]` functions call.
+//! The server's implementation of the contract the `#[server]` functions call: it authenticates
+//! the caller (the middleware put them in the request), checks their role, calls one service and
+//! maps the result. Internal causes are logged here once and never sent to the browser.
 
+mod admin;
+mod errors;
+mod tasks;
 pub mod view;
 
 use std::sync::Arc;
 
-use app::dto::AppInfo;
+use app::dto::{
+    ActionOutcome, ActionRequest, AdminOverview, AppInfo, AuditPage, AuditQuery, NewUser,
+    SessionInfo, TaskDetail, TaskPage, TaskQuery, UserInfo,
+};
 use app::error::AppError;
 use app::ports::Console;
 use async_trait::async_trait;
 use http::request::Parts;
 
+use crate::apps::UpstreamApp;
+use crate::auth::Caller;
 use crate::startup::Services;
+use crate::store::users::{Role, User};
+
+pub use errors::internal;
 
 /// Implements [`Console`] over the server's services.
 pub struct ConsoleService {
     pub services: Arc<Services>,
 }
 
+/// The signed-in user of a request, or `Unauthorized`.
+pub(crate) fn signed_in(req: &Parts) -> Result<(&User, &Caller), AppError> {
+    let caller = req
+        .extensions
+        .get::<Caller>()
+        .ok_or(AppError::Unauthorized)?;
+    match &caller.user {
+        Some(u) if !u.disabled => Ok((u, caller)),
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+pub(crate) fn user_info(u: &User) -> UserInfo {
+    UserInfo {
+        username: u.username.clone(),
+        role: u.role.as_str().into(),
+        permissions: u.permissions.clone(),
+        disabled: u.disabled,
+    }
+}
+
+impl ConsoleService {
+    fn app(&self, id: Option<&str>) -> Result<&Arc<UpstreamApp>, AppError> {
+        self.services.apps.resolve(id).ok_or_else(|| {
+            AppError::not_found(format!("App {}", id.unwrap_or("(none configured)")))
+        })
+    }
+}
+
 #[async_trait]
 impl Console for ConsoleService {
-    async fn apps(&self, _req: &Parts) -> Result<Vec<AppInfo>, AppError> {
+    async fn apps(&self, req: &Parts) -> Result<Vec<AppInfo>, AppError> {
+        signed_in(req)?;
         Ok(self.services.apps.iter().map(|a| a.info()).collect())
+    }
+
+    async fn list_tasks(&self, req: &Parts, query: TaskQuery) -> Result<TaskPage, AppError> {
+        let (user, _) = signed_in(req)?;
+        let app = self.app(query.app.as_deref())?.clone();
+        self.page(&app, user, &query).await
+    }
+
+    async fn task_details(
+        &self,
+        req: &Parts,
+        app: Option<String>,
+        push_id: String,
+    ) -> Result<TaskDetail, AppError> {
+        let (user, _) = signed_in(req)?;
+        let app = self.app(app.as_deref())?.clone();
+        self.details(&app, user, &push_id).await
+    }
+
+    async fn refresh_task(
+        &self,
+        req: &Parts,
+        app: Option<String>,
+        push_id: String,
+    ) -> Result<TaskDetail, AppError> {
+        let (user, _) = signed_in(req)?;
+        if user.role == Role::Viewer {
+            return Err(AppError::forbidden(
+                "Viewers cannot refresh from TPNS: it spends the team's query budget.",
+            ));
+        }
+        let app = self.app(app.as_deref())?.clone();
+        self.refresh(&app, &push_id).await?;
+        self.details(&app, user, &push_id).await
+    }
+
+    async fn act(&self, req: &Parts, request: ActionRequest) -> Result<ActionOutcome, AppError> {
+        let (user, caller) = signed_in(req)?;
+        if !user.may(request.action) {
+            return Err(AppError::forbidden(format!(
+                "Your role does not allow {}.",
+                request.action.label()
+            )));
+        }
+        let app = self.app(Some(&request.app))?.clone();
+        let actor = crate::actions::Actor {
+            user_id: Some(user.user_id),
+            username: user.username.clone(),
+            ip: caller.ip.clone(),
+        };
+        self.services
+            .actions
+            .perform(&app, &actor, &request)
+            .await
+            .map_err(errors::action_error)
+    }
+
+    async fn session(&self, req: &Parts) -> Result<SessionInfo, AppError> {
+        match signed_in(req) {
+            Ok((u, _)) => Ok(SessionInfo {
+                user: Some(user_info(u)),
+                apps: self.services.apps.iter().map(|a| a.info()).collect(),
+            }),
+            Err(_) => Ok(SessionInfo::default()),
+        }
+    }
+
+    async fn login(
+        &self,
+        req: &Parts,
+        username: String,
+        password: String,
+    ) -> Result<String, AppError> {
+        self.sign_in(req, username, password).await
+    }
+
+    async fn logout(&self, req: &Parts) -> Result<String, AppError> {
+        self.sign_out(req).await
+    }
+
+    async fn audit(&self, req: &Parts, query: AuditQuery) -> Result<AuditPage, AppError> {
+        signed_in(req)?;
+        self.audit_page(&query).await
+    }
+
+    async fn admin(&self, req: &Parts) -> Result<AdminOverview, AppError> {
+        admin::require_admin(req)?;
+        self.overview().await
+    }
+
+    async fn add_user(
+        &self,
+        req: &Parts,
+        username: String,
+        role: String,
+        permissions: Vec<app::domain::Action>,
+        password: Option<String>,
+    ) -> Result<NewUser, AppError> {
+        let (admin, caller) = admin::require_admin(req)?;
+        self.create_user(admin, caller, username, role, permissions, password)
+            .await
+    }
+
+    async fn update_user(
+        &self,
+        req: &Parts,
+        username: String,
+        role: String,
+        permissions: Vec<app::domain::Action>,
+    ) -> Result<(), AppError> {
+        let (admin, caller) = admin::require_admin(req)?;
+        self.change_user(admin, caller, username, role, permissions)
+            .await
+    }
+
+    async fn disable_user(&self, req: &Parts, username: String) -> Result<(), AppError> {
+        let (admin, caller) = admin::require_admin(req)?;
+        self.disable(admin, caller, username).await
     }
 }

@@ -1,9 +1,19 @@
-//! Plain HTTP endpoints beside the Leptos routes: health, readiness.
+//! Plain HTTP endpoints beside the Leptos routes: health, readiness, the live task events, and
+//! the audit log as CSV.
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use std::convert::Infallible;
+use std::time::Duration;
 
+use axum::extract::{Extension, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::stream::Stream;
+use serde::Deserialize;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::auth::Caller;
 use crate::startup::AppState;
 
 /// `/healthz`: the process is up.
@@ -19,5 +29,186 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             tracing::warn!(error = %e, "readiness check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EventsQuery {
+    app: String,
+    watch: Option<String>,
+}
+
+/// `/events?app=…[&watch=push_id]`: server-sent events of the app's task changes. `watch` marks
+/// a details page as open, so the sync worker refreshes that task first while it stays open.
+pub async fn events(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<EventsQuery>,
+) -> Response {
+    if caller.user.is_none() {
+        return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+    }
+    if state.services.apps.get(&q.app).is_none() {
+        return (StatusCode::NOT_FOUND, "No such app.").into_response();
+    }
+    let (alive_tx, mut alive_rx) = tokio::sync::oneshot::channel::<()>();
+    if let Some(push_id) = q.watch.clone() {
+        let services = state.services.clone();
+        let app = q.app.clone();
+        tokio::spawn(async move {
+            loop {
+                let until = services.clock.now_ms() + 45_000;
+                if let Err(e) = services.store.watch_task(&app, &push_id, until).await {
+                    tracing::warn!(error = %e, "could not renew a details page's watch");
+                }
+                tokio::select! {
+                    _ = &mut alive_rx => break,
+                    _ = tokio::time::sleep(Duration::from_secs(15)) => {}
+                }
+            }
+        });
+    }
+    let app = q.app;
+    let stream = BroadcastStream::new(state.services.feed.subscribe()).filter_map(move |ev| {
+        // Holding the sender keeps the watch renewal going while the client is connected.
+        let _alive = &alive_tx;
+        match ev {
+            Ok(ev) if ev.app_id == app => serde_json::to_string(&ev)
+                .ok()
+                .map(|j| Ok::<_, Infallible>(Event::default().data(j))),
+            _ => None,
+        }
+    });
+    sse(stream).into_response()
+}
+
+fn sse(
+    stream: impl Stream<Item = Result<Event, Infallible>> + Send + 'static,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+#[derive(Deserialize, Default)]
+pub struct CsvQuery {
+    user: Option<String>,
+    action: Option<String>,
+    push_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `/audit.csv`: the filtered audit log, every page of it.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<CsvQuery>,
+) -> Response {
+    if caller.user.is_none() {
+        return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+    }
+    let offset = state.services.config.utc_offset_minutes();
+    let day = |v: &Option<String>| {
+        v.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| app::domain::time::parse_date(s, offset))
+    };
+    let (from, to) = (day(&q.from), day(&q.to));
+    if matches!(from, Some(None)) || matches!(to, Some(None)) {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Dates look like 2026-11-27.",
+        )
+            .into_response();
+    }
+    let mut filter = crate::store::audit::AuditFilter {
+        username: q.user.filter(|s| !s.is_empty()),
+        action: q.action.filter(|s| !s.is_empty()),
+        push_id: q.push_id.filter(|s| !s.is_empty()),
+        from_ms: from.flatten().map(|d| d * 1000),
+        until_ms: to.flatten().map(|d| (d + 86_400) * 1000),
+        before_id: None,
+    };
+    let mut out = String::from(
+        "id,time,user,ip,kind,action,app,push_id,request,upstream_answer,outcome,detail\n",
+    );
+    loop {
+        let page = match state.services.store.audit_page(&filter, 1000).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "could not export the audit log");
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The export failed; it has been logged.",
+                )
+                    .into_response();
+            }
+        };
+        for e in &page {
+            let time = app::domain::time::format_datetime(e.at_ms.div_euclid(1000), offset);
+            let cells = [
+                e.id.to_string(),
+                time,
+                e.username.clone(),
+                e.ip.clone(),
+                e.kind.clone(),
+                e.action.clone(),
+                e.app_id.clone().unwrap_or_default(),
+                e.push_id.clone().unwrap_or_default(),
+                e.request_summary.clone(),
+                e.upstream_answer.clone(),
+                e.outcome.clone(),
+                e.detail.clone(),
+            ];
+            out.push_str(
+                &cells
+                    .iter()
+                    .map(|c| csv_cell(c))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            out.push('\n');
+        }
+        match page.last() {
+            Some(last) if page.len() == 1000 => filter.before_id = Some(last.id),
+            _ => break,
+        }
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"pushdeck-audit.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+/// Quotes a CSV cell, and defuses spreadsheet formulas (`=`, `+`, `-`, `@` at the start).
+fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
     }
 }

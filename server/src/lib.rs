@@ -1,6 +1,8 @@
 //! Pushdeck's server: everything that only runs on the server.
 
+pub mod actions;
 pub mod apps;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -10,5 +12,6 @@ pub mod http;
 pub mod sandbox;
 pub mod startup;
 pub mod store;
+pub mod sync;
 pub mod telemetry;
 pub mod tpns;

@@ -8,18 +8,30 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
+use http::{HeaderValue, header};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use rand::RngCore;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::actions::ActionService;
 use crate::apps::AppRegistry;
+use crate::auth::AuthService;
 use crate::cli::UserCommand;
+use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::console::ConsoleService;
+use crate::feed::ChangeFeed;
+use crate::sandbox::SandboxHandle;
 use crate::store::Store;
+use crate::sync::Syncer;
+use crate::tpns::{ClientOptions, TpnsClient};
 
 /// Why the server could not start. Each variant's message is the one line start-up prints.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +59,14 @@ pub struct Services {
     pub config: Config,
     pub store: Store,
     pub apps: AppRegistry,
+    pub clock: SharedClock,
+    pub tpns: TpnsClient,
+    pub feed: ChangeFeed,
+    pub sync: Arc<Syncer>,
+    pub actions: ActionService,
+    pub auth: Arc<AuthService>,
+    /// This process's id in leases and intents.
+    pub instance: String,
 }
 
 /// Axum state: the services and the Leptos options.
@@ -67,13 +87,34 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     services: Arc<Services>,
+    sandbox: Option<SandboxHandle>,
+    stop: watch::Sender<bool>,
+    background: Vec<JoinHandle<()>>,
 }
 
 impl Application {
-    /// Connects to the database, applies migrations, registers the apps, and binds the port.
+    /// Connects to the database, applies migrations, starts the sandbox if configured, registers
+    /// the apps, and binds the port.
     pub async fn build(config: Config) -> Result<Application, StartupError> {
+        Application::build_with(config, SharedClock::system()).await
+    }
+
+    /// As [`Application::build`] on a given clock (tests drive a manual one).
+    pub async fn build_with(
+        config: Config,
+        clock: SharedClock,
+    ) -> Result<Application, StartupError> {
         let store = open_store(&config).await?;
-        let apps = AppRegistry::from_config(&config)?;
+        let mut apps = AppRegistry::from_config(&config)?;
+        let sandbox = if config.sandbox.enabled {
+            let (handle, demo) = crate::sandbox::start_alongside(&config, clock.clone()).await?;
+            for app in demo {
+                apps.push(app);
+            }
+            Some(handle)
+        } else {
+            None
+        };
         for app in apps.iter() {
             store.upsert_app(&app.row()).await?;
         }
@@ -83,16 +124,61 @@ impl Application {
                 addr: config.server.listen,
                 source,
             })?;
+        let instance = instance_id();
+        let tpns = TpnsClient::new(ClientOptions {
+            clock: clock.clone(),
+            ..ClientOptions::default()
+        });
+        let feed = ChangeFeed::new(store.clone(), instance.clone());
+        feed.spawn_listener();
+        let sync = Arc::new(Syncer::new(
+            store.clone(),
+            tpns.clone(),
+            apps.clone(),
+            feed.clone(),
+            clock.clone(),
+            config.sync.clone(),
+            instance.clone(),
+        ));
+        let actions = ActionService::new(
+            store.clone(),
+            tpns.clone(),
+            sync.clone(),
+            feed.clone(),
+            clock.clone(),
+            instance.clone(),
+            config.utc_offset_minutes(),
+        );
+        let auth = Arc::new(AuthService::new(store.clone(), clock.clone(), &config));
+        auth.bootstrap_admin().await?;
         let services = Arc::new(Services {
             config,
             store,
             apps,
+            clock,
+            tpns,
+            feed,
+            sync,
+            actions,
+            auth,
+            instance,
         });
+        let (stop, stopped) = watch::channel(false);
+        let mut background = vec![spawn_reconciler(services.clone(), stopped.clone())];
+        if services.config.sync.enabled {
+            let mut rx = stopped.clone();
+            background.push(services.sync.clone().spawn(async move {
+                let _ = rx.wait_for(|s| *s).await;
+            }));
+        }
         let router = router(services.clone());
         Ok(Application {
             listener,
             router,
             services,
+            sandbox,
+            stop,
+            background,
         })
     }
 
@@ -106,18 +192,57 @@ impl Application {
         self.services.clone()
     }
 
-    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    /// The sandbox started alongside, if any.
+    pub fn sandbox(&self) -> Option<&SandboxHandle> {
+        self.sandbox.as_ref()
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish and stops the
+    /// background work.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let grace = Duration::from_secs(self.services.config.server.shutdown_grace_secs);
         let app = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app)
+        let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        let _ = self.stop.send(true);
+        for task in self.background {
+            let _ = tokio::time::timeout(grace, task).await;
+        }
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+        served
     }
+}
+
+fn instance_id() -> String {
+    let mut b = [0u8; 6];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("{}-{}", std::process::id(), hex::encode(b))
+}
+
+/// Settles actions whose outcome is unknown (a crash between intent and answer, a timeout),
+/// at start-up and then every 30 seconds.
+fn spawn_reconciler(services: Arc<Services>, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match services.actions.reconcile(&services.apps).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(settled = n, "reconciled unresolved actions"),
+                Err(e) => tracing::warn!(error = %e, "could not reconcile unresolved actions"),
+            }
+            tokio::select! {
+                _ = stopped.wait_for(|s| *s) => break,
+                _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+            }
+        }
+    })
 }
 
 async fn open_store(config: &Config) -> Result<Store, StartupError> {
@@ -140,7 +265,8 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// The HTTP routes: health, the Leptos pages and server functions, then static files.
+/// The HTTP routes: health, live events, the audit export, the Leptos pages and server
+/// functions, then static files; every request passes the authentication middleware.
 pub fn router(services: Arc<Services>) -> Router {
     let leptos = leptos_options(&services.config);
     let state = AppState {
@@ -151,34 +277,32 @@ pub fn router(services: Arc<Services>) -> Router {
     let console: app::ports::ConsoleHandle = Arc::new(ConsoleService {
         services: services.clone(),
     });
+    let auth = services.auth.clone();
     Router::new()
         .route("/healthz", get(crate::http::healthz))
         .route("/readyz", get(crate::http::readyz))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(console.clone()),
-            {
-                let leptos = leptos.clone();
-                move || app::shell(leptos.clone())
-            },
-        )
+        .route("/events", get(crate::http::events))
+        .route("/audit.csv", get(crate::http::audit_csv))
+        .leptos_routes_with_context(&state, routes, move || provide_context(console.clone()), {
+            let leptos = leptos.clone();
+            move || app::shell(leptos.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
         .layer(CompressionLayer::new())
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-            }),
-        )
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
         .with_state(state)
 }
 
 /// `pushdeck serve`.
 pub async fn serve(config: Config) -> Result<(), StartupError> {
-    let grace = Duration::from_secs(config.server.shutdown_grace_secs);
     let app = Application::build(config).await?;
     tracing::info!(address = %format!("http://{}", app.local_addr()), "Pushdeck is serving the console");
-    let _ = grace;
     app.run_until(shutdown_signal())
         .await
         .map_err(|e| StartupError::Other(format!("server error: {e}")))
@@ -193,10 +317,11 @@ pub async fn migrate_only(config: Config) -> Result<(), StartupError> {
 }
 
 /// `pushdeck user …`.
-pub async fn user_command(_config: Config, _cmd: UserCommand) -> Result<(), StartupError> {
-    Err(StartupError::Other(
-        "user management is not built yet".into(),
-    ))
+pub async fn user_command(config: Config, cmd: UserCommand) -> Result<(), StartupError> {
+    let store = open_store(&config).await?;
+    let result = crate::auth::cli::run(&store, cmd).await;
+    store.close().await;
+    result
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -12,10 +12,13 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub mod apps;
+pub mod audit;
+pub mod intents;
 pub mod leases;
 pub mod quota;
 pub mod task_queries;
 pub mod tasks;
+pub mod users;
 
 /// Which database is behind the pool; a few statements differ (`FOR UPDATE SKIP LOCKED`,
 /// `LISTEN/NOTIFY`, case-insensitive `LIKE`).

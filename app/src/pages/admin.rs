@@ -1,14 +1,125 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::ui::components::{PageHeader, Panel};
+use crate::api::admin::{DisableUser, UpdateUser, get_admin};
+use crate::domain::Action;
+use crate::dto::{AdminOverview, UserInfo};
+use crate::islands::add_user::AddUserForm;
+use crate::ui::components::{PageHeader, Panel, error_banner};
 
-/// Users and apps.
+/// `/admin`: users (role, permissions, disable) and the configured apps — never a SecretKey.
 #[component]
 pub fn Admin() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| get_admin());
     view! {
         <Title text="Admin" />
-        <PageHeader title="Admin".to_string() subtitle="Users and the configured TPNS apps." />
-        <Panel class="p-6 text-sm text-slate-600">"Nothing here yet."</Panel>
+        <PageHeader title="Admin".to_string() subtitle="Users, their roles and action permissions, and the configured TPNS apps." />
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(o) => view! { <AdminBody o /> }.into_any(),
+                    Err(e) => error_banner(&e).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AdminBody(o: AdminOverview) -> impl IntoView {
+    view! {
+        <div class="grid gap-4 xl:grid-cols-[minmax(0,1fr)_24rem]">
+            <Panel class="overflow-x-auto">
+                <h2 class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Users"</h2>
+                <table class="w-full text-left text-sm">
+                    <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                        <tr>
+                            <th scope="col" class="px-3 py-2 font-medium">"User"</th>
+                            <th scope="col" class="px-3 py-2 font-medium">"Role and permissions"</th>
+                            <th scope="col" class="px-3 py-2 font-medium"><span class="sr-only">"Disable"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody class="divide-y divide-slate-100">
+                        {o.users.into_iter().map(|u| view! { <UserRow u /> }).collect_view()}
+                    </tbody>
+                </table>
+            </Panel>
+            <Panel class="p-4">
+                <h2 class="font-semibold">"Add a user"</h2>
+                <AddUserForm />
+            </Panel>
+        </div>
+        <Panel class="mt-4 overflow-x-auto">
+            <h2 class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Apps"</h2>
+            <table class="w-full text-left text-sm">
+                <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                    <tr>
+                        <th scope="col" class="px-3 py-2 font-medium">"App"</th>
+                        <th scope="col" class="px-3 py-2 font-medium">"Platform"</th>
+                        <th scope="col" class="px-3 py-2 font-medium">"Access point"</th>
+                        <th scope="col" class="px-3 py-2 font-medium">"Authentication"</th>
+                        <th scope="col" class="px-3 py-2 font-medium">"Recall"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {o.apps.into_iter().map(|a| view! {
+                        <tr>
+                            <td class="px-3 py-2">{a.name.clone()}<span class="block font-mono text-xs text-slate-500">{a.id.clone()}</span></td>
+                            <td class="px-3 py-2">{a.platform.label()}</td>
+                            <td class="px-3 py-2">{a.access_point.clone()}</td>
+                            <td class="px-3 py-2">{a.auth_scheme.clone()}</td>
+                            <td class="px-3 py-2">{if a.recall_available { "Available" } else { "Not available (TPNS has taken recall offline)" }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="px-4 py-2 text-xs text-slate-500">"SecretKeys are read from the environment or a secrets file on the server; they are never stored in the database or shown here."</p>
+        </Panel>
+    }
+}
+
+#[component]
+fn UserRow(u: UserInfo) -> impl IntoView {
+    let input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm";
+    let has = |a: Action| u.permissions.contains(&a);
+    let perms = [
+        ("perm_terminate", Action::Terminate),
+        ("perm_recall", Action::Recall),
+        ("perm_override", Action::Override),
+        ("perm_cancel", Action::Cancel),
+    ];
+    let disabled = u.disabled;
+    view! {
+        <tr class=if disabled { "align-top opacity-60" } else { "align-top" }>
+            <td class="px-3 py-2 font-medium">
+                {u.username.clone()}
+                {disabled.then(|| view! { <span class="ml-1 rounded bg-slate-200 px-1 text-xs">"disabled"</span> })}
+            </td>
+            <td class="px-3 py-2">
+                <form method="post" action=UpdateUser::PATH class="flex flex-wrap items-center gap-2">
+                    <input type="hidden" name="username" value=u.username.clone() />
+                    <label class="sr-only" for=format!("role-{}", u.username)>"Role"</label>
+                    <select id=format!("role-{}", u.username) name="role" class=input>
+                        {["viewer", "operator", "admin"].into_iter().map(|r| view! { <option value=r selected=u.role == r>{r}</option> }).collect_view()}
+                    </select>
+                    {perms.into_iter().map(|(name, a)| view! {
+                        <label class="inline-flex items-center gap-1 text-xs">
+                            <input type="checkbox" name=name value="on" checked=has(a) class="accent-sky-600" />
+                            {a.label()}
+                        </label>
+                    }).collect_view()}
+                    <button type="submit" class="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50">"Save"</button>
+                </form>
+            </td>
+            <td class="px-3 py-2">
+                {(!disabled).then(|| view! {
+                    <form method="post" action=DisableUser::PATH>
+                        <input type="hidden" name="username" value=u.username.clone() />
+                        <button type="submit" class="rounded border border-red-300 px-2 py-1 text-xs text-red-700 hover:bg-red-50">"Disable"</button>
+                    </form>
+                })}
+            </td>
+        </tr>
     }
 }

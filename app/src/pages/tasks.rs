@@ -1,14 +1,170 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use crate::ui::components::{PageHeader, Panel};
+use crate::api::tasks::list_tasks;
+use crate::domain::{Audience, Platform, Status};
+use crate::dto::{TaskPage, TaskQuery};
+use crate::islands::task_table::TaskTable;
+use crate::ui::components::{PageHeader, Panel, error_banner};
+use crate::ui::query::{task_list_href, task_query};
 
-/// The Task List.
+const QUERY_KEYS: [&str; 10] = [
+    "app", "status", "platform", "audience", "from", "to", "q", "sort", "after", "before",
+];
+
+/// The Task List: filters in the URL, a page of tasks with live statuses, keyset paging.
 #[component]
 pub fn TaskList() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let p = params.read();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for k in QUERY_KEYS {
+            for v in p.get_all(k).unwrap_or_default() {
+                pairs.push((k.to_string(), v));
+            }
+        }
+        task_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    });
+    let page = Resource::new(move || query.get(), list_tasks);
     view! {
         <Title text="Task List" />
-        <PageHeader title="Task List".to_string() subtitle="Push tasks of the selected app, newest first." />
-        <Panel class="p-6 text-sm text-slate-600">"No tasks yet."</Panel>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading tasks…"</p> }>
+            {move || Suspend::new(async move {
+                let q = query.get_untracked();
+                match page.await {
+                    Ok(page) => view! { <TaskListBody page q /> }.into_any(),
+                    Err(e) => view! {
+                        <PageHeader title="Task List".to_string() />
+                        {error_banner(&e)}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
+    let subtitle = format!(
+        "{} · {} · {}. Newest first unless sorted otherwise.",
+        page.app.name,
+        page.app.platform.label(),
+        page.app.access_point
+    );
+    let budget = page.budget.clone();
+    let mut next_q = q.clone();
+    next_q.before = None;
+    next_q.after = page.next.clone();
+    let mut prev_q = q.clone();
+    prev_q.after = None;
+    prev_q.before = page.prev.clone();
+    let (has_next, has_prev) = (page.next.is_some(), page.prev.is_some());
+    let rows = page.rows.len();
+    view! {
+        <PageHeader title="Task List".to_string() subtitle=subtitle>
+            <p class="text-xs text-slate-500" title="TPNS allows 200 query calls an hour per endpoint and app">
+                {format!(
+                    "Upstream query budget left this hour: {} record · {} statistics calls (of {})",
+                    budget.record_left,
+                    budget.stats_left,
+                    budget.per_hour,
+                )}
+            </p>
+        </PageHeader>
+        <FilterBar page=page.clone() q=q.clone() />
+        <Panel class="mt-3 overflow-hidden">
+            <TaskTable page />
+            <nav aria-label="Pages" class="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
+                <span class="text-slate-500">{format!("{rows} tasks on this page")}</span>
+                <div class="flex gap-2">
+                    {has_prev.then(|| view! {
+                        <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&prev_q) rel="prev">"← Newer"</a>
+                    })}
+                    {has_next.then(|| view! {
+                        <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&next_q) rel="next">"Older →"</a>
+                    })}
+                </div>
+            </nav>
+        </Panel>
+    }
+}
+
+/// The filters: a plain GET form, so they work before (and without) the WebAssembly and live in
+/// the URL.
+#[component]
+fn FilterBar(page: TaskPage, q: TaskQuery) -> impl IntoView {
+    let count = |s: Status| {
+        page.status_counts
+            .iter()
+            .find(|(st, _)| *st == s)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let statuses: Vec<(Status, u64, bool)> = Status::ALL
+        .into_iter()
+        .map(|s| (s, count(s), q.statuses.contains(&s)))
+        .collect();
+    let input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm";
+    view! {
+        <form method="get" action="/tasks" class="rounded-md border border-slate-200 bg-white p-3 shadow-sm" role="search">
+            <input type="hidden" name="app" value=page.app.id.clone() />
+            <fieldset>
+                <legend class="text-xs font-medium uppercase tracking-wide text-slate-500">"Status"</legend>
+                <div class="mt-1 flex flex-wrap gap-1.5">
+                    {statuses.into_iter().map(|(s, n, checked)| view! {
+                        <label class="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-slate-300 px-2.5 py-0.5 text-sm has-[:checked]:border-sky-600 has-[:checked]:bg-sky-50 has-[:checked]:text-sky-800">
+                            <input type="checkbox" name="status" value=s.slug() checked=checked class="accent-sky-600" />
+                            {s.label()}
+                            <span class="tabular-nums text-slate-500">{n.to_string()}</span>
+                        </label>
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <div class="mt-3 flex flex-wrap items-end gap-3">
+                <label class="flex min-w-56 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
+                    "Search"
+                    <input type="search" name="q" value=q.q.clone().unwrap_or_default() placeholder="Push ID, title or content" class=input />
+                </label>
+                <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
+                    "Platform"
+                    <select name="platform" class=input>
+                        <option value="">"Any"</option>
+                        {Platform::ALL.into_iter().map(|p| view! {
+                            <option value=p.slug() selected=q.platform == Some(p)>{p.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
+                    "Audience"
+                    <select name="audience" class=input>
+                        <option value="">"Any"</option>
+                        {Audience::ALL.into_iter().map(|a| view! {
+                            <option value=a.upstream() selected=q.audience == Some(a)>{a.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
+                    "Created from"
+                    <input type="date" name="from" value=q.created_from.clone().unwrap_or_default() class=input />
+                </label>
+                <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
+                    "Created to"
+                    <input type="date" name="to" value=q.created_to.clone().unwrap_or_default() class=input />
+                </label>
+                <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
+                    "Sort"
+                    <select name="sort" class=input>
+                        <option value="">"Newest first"</option>
+                        <option value="oldest" selected=q.oldest_first>"Oldest first"</option>
+                    </select>
+                </label>
+                <div class="flex gap-2">
+                    <button type="submit" class="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700">"Apply filters"</button>
+                    <a href=format!("/tasks?app={}", page.app.id) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">"Reset"</a>
+                </div>
+            </div>
+        </form>
     }
 }

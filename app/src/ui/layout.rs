@@ -1,14 +1,16 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
-use crate::api::apps::list_apps;
-use crate::dto::AppInfo;
+use crate::api::auth::{Logout, current_session};
+use crate::dto::{AppInfo, SessionInfo};
+use leptos::server_fn::ServerFn;
 
-/// The page frame: the top bar with navigation and the app switcher, then the page. Rendered on
-/// the server; only the islands inside it (the app switcher, the hydration marker) ship to the
-/// browser as WebAssembly.
+/// The page frame: the top bar with navigation, the app switcher and the signed-in user, then
+/// the page. Rendered on the server; only the islands inside it ship to the browser.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let session = Resource::new(|| (), |_| current_session());
+    let query = use_query_map();
     view! {
         <HydrationMarker />
         <a
@@ -28,14 +30,38 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </span>
                     <span>"Pushdeck"</span>
                 </a>
-                <nav aria-label="Main" class="flex items-center gap-1 text-sm">
-                    <NavLink href="/tasks" label="Task List" />
-                    <NavLink href="/audit" label="Audit log" />
-                    <NavLink href="/admin" label="Admin" />
-                </nav>
-                <div class="ml-auto flex items-center gap-3 text-sm">
-                    <AppSwitcher />
-                </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let s: SessionInfo = session.await.unwrap_or_default();
+                        let selected = query
+                            .read_untracked()
+                            .get("app")
+                            .or_else(|| s.apps.first().map(|a| a.id.clone()))
+                            .unwrap_or_default();
+                        s.user.map(|user| {
+                            let is_admin = user.role == "admin";
+                            view! {
+                                <nav aria-label="Main" class="flex items-center gap-1 text-sm">
+                                    <NavLink href="/tasks" label="Task List" />
+                                    <NavLink href="/audit" label="Audit log" />
+                                    {is_admin.then(|| view! { <NavLink href="/admin" label="Admin" /> })}
+                                </nav>
+                                <div class="ml-auto flex flex-wrap items-center gap-3 text-sm">
+                                    <AppSwitcherForm apps=s.apps.clone() selected />
+                                    <span class="text-slate-300" title="Signed in">
+                                        {user.username.clone()}
+                                        <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role.clone()}</span>
+                                    </span>
+                                    <form method="post" action=Logout::PATH>
+                                        <button type="submit" class="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white">
+                                            "Sign out"
+                                        </button>
+                                    </form>
+                                </div>
+                            }
+                        })
+                    })}
+                </Suspense>
             </div>
         </header>
         <main id="main" class="mx-auto max-w-[1440px] px-4 py-5">
@@ -72,26 +98,6 @@ fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
         >
             {label}
         </a>
-    }
-}
-
-/// Chooses the TPNS app the console shows.
-#[component]
-fn AppSwitcher() -> impl IntoView {
-    let apps = Resource::new(|| (), |_| list_apps());
-    let query = use_query_map();
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let apps: Vec<AppInfo> = apps.await.unwrap_or_default();
-                let selected = query
-                    .read_untracked()
-                    .get("app")
-                    .or_else(|| apps.first().map(|a| a.id.clone()))
-                    .unwrap_or_default();
-                view! { <AppSwitcherForm apps selected /> }
-            })}
-        </Suspense>
     }
 }
 

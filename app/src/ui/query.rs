@@ -116,3 +116,24 @@ mod tests {
         );
     }
 }
+
+/// Where to go after signing in: a path of this console, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/tasks".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod next_tests {
+    use super::safe_next;
+
+    #[test]
+    fn sign_in_only_redirects_within_the_console() {
+        assert_eq!(safe_next(Some("/tasks/1?app=a")), "/tasks/1?app=a");
+        assert_eq!(safe_next(Some("//evil.example")), "/tasks");
+        assert_eq!(safe_next(Some("https://evil.example")), "/tasks");
+        assert_eq!(safe_next(None), "/tasks");
+    }
+}

@@ -41,8 +41,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=StaticSegment("") view=pages::home::Home />
                     <Route path=path!("/tasks") view=pages::tasks::TaskList />
+                    <Route path=path!("/tasks/:push_id") view=pages::task_details::TaskDetails />
                     <Route path=path!("/audit") view=pages::audit::AuditLog />
                     <Route path=path!("/admin") view=pages::admin::Admin />
+                    <Route path=path!("/login") view=pages::login::LoginPage />
                 </Routes>
             </Layout>
         </Router>

@@ -6,7 +6,7 @@ create table apps (
     access_id text not null,
     access_point text not null,
     auth_scheme text not null,
-    recall_available boolean not null default false,
+    recall_available integer not null default 0 check (recall_available in (0, 1)),
     created_at integer not null,
     updated_at integer not null
 );

@@ -32,7 +32,7 @@ impl Store {
         .bind(app.access_id)
         .bind(app.access_point)
         .bind(app.auth_scheme)
-        .bind(app.recall_available)
+        .bind(i64::from(app.recall_available))
         .bind(now)
         .execute(&self.pool)
         .await?;

@@ -1,0 +1,322 @@
+//! The confirmation dialogs of the four actions. Each is a native `<dialog>` holding a plain
+//! POST form to the action's server function: before the WebAssembly loads (or without it) the
+//! page renders the dialog open from `?confirm=<action>` and the form posts normally; once
+//! hydrated, the dialog opens in place and the form is sent with `fetch`, keeping what the
+//! operator typed if the server refuses it.
+
+use leptos::prelude::*;
+
+use crate::api::actions::{PerformAction, perform_action};
+use crate::domain::fmt::thousands;
+use crate::domain::rules::impact;
+use crate::domain::{Action, Audience, Counters, OverrideChoice, Platform};
+use crate::dto::{ActionOutcome, CannotReplace};
+use crate::error::AppError;
+use leptos::server_fn::ServerFn;
+
+/// What a dialog needs to know about its task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DialogTask {
+    pub app: String,
+    pub push_id: String,
+    pub title: String,
+    pub content: String,
+    pub audience: Audience,
+    pub platform: Platform,
+    pub totals: Counters,
+    pub collapse_id: Option<i64>,
+    pub cannot_replace: CannotReplace,
+}
+
+/// How a dialog is opened: in place (hydrated), or rendered open by the server.
+#[derive(Clone, Debug)]
+pub struct DialogState {
+    pub open: RwSignal<Option<Action>>,
+    /// The server rendered this dialog open (`?confirm=`), with this request key.
+    pub ssr: Option<(Action, String)>,
+    /// An error the server answered a plain form post with (`?__err=`).
+    pub ssr_error: Option<AppError>,
+    /// Where "Back" goes without JavaScript.
+    pub back_href: String,
+}
+
+const BTN: &str = "rounded px-3 py-1.5 text-sm font-medium";
+
+/// The dialog for `action` on `task`; `on_done` receives the outcome.
+#[component]
+pub fn ActionDialog(
+    task: DialogTask,
+    action: Action,
+    state: DialogState,
+    #[prop(into)] on_done: Callback<ActionOutcome>,
+) -> impl IntoView {
+    let ssr_open = state.ssr.as_ref().is_some_and(|(a, _)| *a == action);
+    let ssr_key = state
+        .ssr
+        .as_ref()
+        .map(|(_, k)| k.clone())
+        .unwrap_or_default();
+    let key = RwSignal::new(ssr_key);
+    let error = RwSignal::new(if ssr_open {
+        state.ssr_error.clone()
+    } else {
+        None
+    });
+    let pending = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let title = RwSignal::new(task.title.clone());
+    let content = RwSignal::new(task.content.clone());
+    let choice: RwSignal<Option<OverrideChoice>> = RwSignal::new(None);
+    let dialog_ref = NodeRef::<leptos::html::Dialog>::new();
+    let open = state.open;
+
+    // Opening in place: a fresh request key per opening, then the modal.
+    Effect::new(move |_| {
+        let is_open = open.get() == Some(action);
+        #[cfg(feature = "hydrate")]
+        if let Some(d) = dialog_ref.get() {
+            if is_open && !d.open() {
+                key.set(super::live::new_request_key());
+                error.set(None);
+                let _ = d.show_modal();
+            } else if !is_open && d.open() {
+                d.close();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (is_open, dialog_ref);
+    });
+
+    let needs_typed = task.audience == Audience::All;
+    let needs_choice = action == Action::Override && task.platform == Platform::Android;
+    let push_id = task.push_id.clone();
+    let typed_ok = {
+        let push_id = push_id.clone();
+        move || !needs_typed || typed.get().trim() == push_id
+    };
+    let can_submit = {
+        let typed_ok = typed_ok.clone();
+        move || {
+            !pending.get()
+                && typed_ok()
+                && (!needs_choice || choice.get().is_some())
+                && (action != Action::Override
+                    || (!title.get().trim().is_empty() && !content.get().trim().is_empty()))
+        }
+    };
+
+    let t = task.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        pending.set(true);
+        error.set(None);
+        let t = t.clone();
+        let is_override = action == Action::Override;
+        let typed_value = typed.get_untracked();
+        let (title_v, content_v, choice_v) = (
+            title.get_untracked(),
+            content.get_untracked(),
+            choice.get_untracked(),
+        );
+        let key_v = key.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = perform_action(
+                t.app.clone(),
+                t.push_id.clone(),
+                action.slug().to_string(),
+                key_v,
+                Some(typed_value),
+                is_override.then_some(title_v),
+                is_override.then_some(content_v),
+                choice_v.map(|c| c.slug().to_string()),
+            )
+            .await;
+            pending.set(false);
+            match result {
+                Ok(outcome) => {
+                    open.set(None);
+                    on_done.run(outcome);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    let heading_id = format!("dialog-{}-{}", action.slug(), task.push_id);
+    let heading_id2 = heading_id.clone();
+    let override_view =
+        (action == Action::Override).then(|| override_fields(&task, title, content, choice));
+    let verb = match action {
+        Action::Cancel => "Cancel the scheduled push".to_string(),
+        other => format!("{} this task", other.label()),
+    };
+    let sentence = impact(
+        action,
+        task.totals.not_yet_arrived(),
+        task.totals.shown_unclicked(),
+    );
+    let back_href = state.back_href.clone();
+    let danger = matches!(action, Action::Terminate | Action::Recall | Action::Cancel);
+    let confirm_label = match action {
+        Action::Terminate => "Terminate",
+        Action::Recall => "Recall",
+        Action::Override => "Send override",
+        Action::Cancel => "Cancel Push",
+    };
+
+    view! {
+        <dialog
+            node_ref=dialog_ref
+            open=ssr_open
+            aria-labelledby=heading_id.clone()
+            class="fixed inset-0 z-40 m-auto max-h-[92vh] w-[min(44rem,calc(100vw-1.5rem))] overflow-y-auto rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+            on:close=move |_| {
+                if open.get_untracked() == Some(action) {
+                    open.set(None);
+                }
+            }
+        >
+            <form method="post" action=PerformAction::PATH on:submit=on_submit class="flex flex-col gap-4 p-5">
+                <input type="hidden" name="app" value=task.app.clone() />
+                <input type="hidden" name="push_id" value=task.push_id.clone() />
+                <input type="hidden" name="action" value=action.slug() />
+                <input type="hidden" name="idempotency_key" prop:value=move || key.get() />
+                <div>
+                    <h2 id=heading_id2 class="text-lg font-semibold">{verb}</h2>
+                    <p class="mt-0.5 text-sm text-slate-500">
+                        <span class="font-mono">{task.push_id.clone()}</span>" · "{task.title.clone()}
+                    </p>
+                </div>
+                <p class="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{sentence}</p>
+                {override_view}
+                {needs_typed.then(|| {
+                    let push_id = push_id.clone();
+                    view! {
+                        <label class="flex flex-col gap-1 text-sm">
+                            <span>
+                                "This task was pushed to all devices. Type its push ID "
+                                <span class="font-mono font-semibold">{push_id.clone()}</span>" to confirm."
+                            </span>
+                            <input
+                                name="typed_confirmation"
+                                autocomplete="off"
+                                required=true
+                                class="rounded border border-slate-300 px-2 py-1 font-mono"
+                                aria-label="Push ID to confirm"
+                                prop:value=move || typed.get()
+                                on:input=move |ev| typed.set(event_target_value(&ev))
+                            />
+                        </label>
+                    }
+                })}
+                <div role="alert" aria-live="assertive">
+                    {move || error.get().map(|e| view! {
+                        <p class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e.to_string()}</p>
+                    })}
+                </div>
+                <div class="flex flex-wrap justify-end gap-2">
+                    <a
+                        href=back_href
+                        class=format!("{BTN} border border-slate-300 text-slate-700 hover:bg-slate-50")
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            open.set(None);
+                        }
+                    >
+                        "Back"
+                    </a>
+                    <button
+                        type="submit"
+                        class=format!(
+                            "{BTN} text-white disabled:cursor-not-allowed disabled:opacity-50 {}",
+                            if danger { "bg-red-600 hover:bg-red-700" } else { "bg-sky-600 hover:bg-sky-700" },
+                        )
+                        disabled=move || !can_submit()
+                    >
+                        {move || if pending.get() { "Sending…".to_string() } else { confirm_label.to_string() }}
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+}
+
+/// The override's fields: the new title and content with a preview beside the original, the
+/// collapse ID, and — for Android — the required choice for devices that cannot replace.
+fn override_fields(
+    task: &DialogTask,
+    title: RwSignal<String>,
+    content: RwSignal<String>,
+    choice: RwSignal<Option<OverrideChoice>>,
+) -> impl IntoView + use<> {
+    let input = "rounded border border-slate-300 px-2 py-1 text-sm";
+    let cr = task.cannot_replace.clone();
+    let android = task.platform == Platform::Android;
+    let collapse = task
+        .collapse_id
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "read from TPNS when you send".to_string());
+    let (old_title, old_content) = (task.title.clone(), task.content.clone());
+    view! {
+        <div class="grid gap-3 sm:grid-cols-2">
+            <label class="flex flex-col gap-1 text-sm font-medium">
+                "New title"
+                <input name="title" required=true maxlength="200" class=input
+                    prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+            </label>
+            <div class="text-sm">
+                <span class="font-medium">"Collapse ID"</span>
+                <p class="mt-1 font-mono text-slate-700">{collapse}</p>
+            </div>
+            <label class="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
+                "New content"
+                <textarea name="content" required=true maxlength="2000" rows="3" class=input
+                    prop:value=move || content.get() on:input=move |ev| content.set(event_target_value(&ev))>
+                    {content.get_untracked()}
+                </textarea>
+            </label>
+        </div>
+        <div class="grid gap-3 sm:grid-cols-2" aria-label="Preview">
+            <figure>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">"Shown now"</figcaption>
+                <div class="rounded-lg border border-slate-200 bg-slate-50 p-3 shadow-sm">
+                    <p class="text-sm font-semibold line-through decoration-red-400">{old_title}</p>
+                    <p class="text-sm text-slate-600 line-through decoration-red-400">{old_content}</p>
+                </div>
+            </figure>
+            <figure>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">"After the override"</figcaption>
+                <div class="rounded-lg border border-sky-200 bg-sky-50 p-3 shadow-sm">
+                    <p class="text-sm font-semibold">{move || title.get()}</p>
+                    <p class="text-sm text-slate-700">{move || content.get()}</p>
+                </div>
+            </figure>
+        </div>
+        {android.then(|| view! {
+            <fieldset class="rounded-md border border-slate-200 p-3">
+                <legend class="px-1 text-sm font-semibold">"Devices that cannot replace a notification"</legend>
+                <p class="text-sm text-slate-700">
+                    {format!(
+                        "{} of this task's devices are on vivo ({}), OPPO ({}) or Huawei below EMUI 10 (about {}); {} of them already show the original.",
+                        thousands(cr.total), thousands(cr.vivo), thousands(cr.oppo), thousands(cr.huawei_legacy_estimate), thousands(cr.already_shown),
+                    )}
+                </p>
+                <div class="mt-2 flex flex-col gap-2 text-sm">
+                    <label class="flex items-start gap-2">
+                        <input type="radio" name="choice" value="continue" required=true class="mt-1 accent-sky-600"
+                            on:change=move |_| choice.set(Some(OverrideChoice::ContinueDelivery)) />
+                        <span><span class="font-medium">"Continue delivery"</span>" — they get the new message too; both notifications will show."</span>
+                    </label>
+                    <label class="flex items-start gap-2">
+                        <input type="radio" name="choice" value="abort" class="mt-1 accent-sky-600"
+                            on:change=move |_| choice.set(Some(OverrideChoice::AbortForThese)) />
+                        <span><span class="font-medium">"Abort for these devices"</span>" — they get nothing new; the original stays."</span>
+                    </label>
+                </div>
+            </fieldset>
+        })}
+    }
+}

@@ -1,0 +1,233 @@
+//! The Task List's table: statuses and progress update live from the change feed, and Cancel
+//! Push opens its confirmation dialog in place.
+
+use leptos::prelude::*;
+
+use super::dialogs::{ActionDialog, DialogState, DialogTask};
+use super::live::{Live, clock, connect};
+use crate::domain::Action;
+use crate::domain::rules::{RuleContext, check};
+use crate::domain::time::{format_age, format_datetime};
+use crate::dto::{TaskEvent, TaskPage, TaskRow};
+use crate::ui::components::{progress, status_badge, time_text};
+use crate::ui::query::task_href;
+
+/// The page's rows, kept live.
+#[island]
+pub fn TaskTable(page: TaskPage) -> impl IntoView {
+    let app = page.app.clone();
+    let live = connect(app.id.clone(), None);
+    let now = clock(page.now);
+    let offset = page.utc_offset_minutes;
+    let selected: RwSignal<Option<TaskRow>> = RwSignal::new(None);
+    let open: RwSignal<Option<Action>> = RwSignal::new(None);
+    let announce: RwSignal<Option<String>> = RwSignal::new(None);
+    let ctx = move || RuleContext {
+        now: now.get(),
+        recall_available: app.recall_available,
+        utc_offset_minutes: offset,
+    };
+    let may_cancel = page.permitted.contains(&Action::Cancel);
+    let app_id = app.id.clone();
+    let empty = page.rows.is_empty();
+
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|row| {
+            view! { <Row row app_id=app_id.clone() live ctx may_cancel selected open offset /> }
+        })
+        .collect_view();
+
+    let dialog_app = app.id.clone();
+    view! {
+        <div class="overflow-x-auto">
+            <table class="w-full text-left text-sm">
+                <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                    <tr>
+                        <th scope="col" class="hidden px-3 py-2 font-medium md:table-cell">"Push ID"</th>
+                        <th scope="col" class="px-3 py-2 font-medium">"Title"</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">"Audience"</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">"Platform"</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium xl:table-cell">"Created"</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium xl:table-cell">"Scheduled"</th>
+                        <th scope="col" class="px-3 py-2 font-medium">"Status"</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium sm:table-cell">"Delivery"</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">"Source"</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium xl:table-cell">"Last synced"</th>
+                        <th scope="col" class="px-3 py-2 font-medium"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">{rows}</tbody>
+            </table>
+            {empty.then(|| view! {
+                <p class="px-3 py-8 text-center text-sm text-slate-500">"No tasks match these filters."</p>
+            })}
+        </div>
+        <div role="status" aria-live="polite" class="px-3 text-sm text-emerald-700">
+            {move || announce.get().map(|m| view! { <p class="py-2">{m}</p> })}
+        </div>
+        {move || selected.get().map(|row| {
+            let task = DialogTask {
+                app: dialog_app.clone(),
+                push_id: row.push_id.clone(),
+                title: row.title.clone(),
+                content: row.content.clone(),
+                audience: row.audience,
+                platform: row.platform,
+                totals: row.totals,
+                collapse_id: None,
+                cannot_replace: Default::default(),
+            };
+            let state = DialogState {
+                open,
+                ssr: None,
+                ssr_error: None,
+                back_href: "/tasks".into(),
+            };
+            let version = row.version;
+            view! {
+                <ActionDialog task action=Action::Cancel state on_done=move |o: crate::dto::ActionOutcome| {
+                    live.put(TaskEvent {
+                        app_id: o.app.clone(),
+                        push_id: o.push_id.clone(),
+                        status: o.status,
+                        in_flight: None,
+                        totals: row.totals,
+                        last_synced_at: Some(now.get_untracked()),
+                        overridden_by: None,
+                        version: version + 1,
+                    });
+                    announce.set(Some(o.message));
+                } />
+            }
+        })}
+    }
+}
+
+#[component]
+#[allow(clippy::too_many_arguments)]
+fn Row(
+    row: TaskRow,
+    app_id: String,
+    live: Live,
+    ctx: impl Fn() -> RuleContext + Send + Sync + Copy + 'static,
+    may_cancel: bool,
+    selected: RwSignal<Option<TaskRow>>,
+    open: RwSignal<Option<Action>>,
+    offset: i32,
+) -> impl IntoView {
+    let push_id = row.push_id.clone();
+    let version = row.version;
+    let ev = {
+        let push_id = push_id.clone();
+        Memo::new(move |_| live.newer(&push_id, version))
+    };
+    let status = move || ev.get().map(|e| e.status).unwrap_or(row.status);
+    let in_flight = move || {
+        ev.with(|e| e.as_ref().map(|e| e.in_flight))
+            .unwrap_or(row.in_flight)
+    };
+    let totals = move || ev.get().map(|e| e.totals).unwrap_or(row.totals);
+    let synced = move || {
+        ev.get()
+            .and_then(|e| e.last_synced_at)
+            .or(row.last_synced_at)
+    };
+    let href = task_href(&app_id, &push_id);
+    let first_line = row.content.lines().next().unwrap_or("").to_string();
+    let facts = row.facts.clone();
+    let cancel_check = {
+        let facts = facts.clone();
+        move || {
+            let mut f = facts.clone();
+            f.status = status();
+            f.in_flight = in_flight();
+            check(Action::Cancel, &f, &ctx())
+        }
+    };
+    // Cancel Push is offered on scheduled tasks until they are final.
+    let offers_cancel = move || facts.scheduled && !status().is_terminal();
+    let reason_id = format!("cancel-reason-{push_id}");
+    let confirm_href = format!("{href}&confirm=cancel");
+    let row_for_dialog = row.clone();
+    let stale = row.stale;
+    view! {
+        <tr class="align-top hover:bg-slate-50" data-push-id=push_id.clone()>
+            <td class="hidden whitespace-nowrap px-3 py-2 font-mono text-xs md:table-cell">
+                <a href=href.clone() class="text-sky-700 hover:underline">{push_id.clone()}</a>
+            </td>
+            <td class="max-w-md px-3 py-2">
+                <a href=href.clone() class="font-medium text-slate-900 hover:text-sky-700">{row.title.clone()}</a>
+                <p class="truncate text-xs text-slate-500">{first_line}</p>
+                <p class="font-mono text-xs text-slate-400 md:hidden">{push_id.clone()}</p>
+            </td>
+            <td class="hidden px-3 py-2 lg:table-cell">
+                <span class="whitespace-nowrap">{row.audience.label()}</span>
+                <p class="text-xs text-slate-500">{row.audience_summary.clone()}</p>
+            </td>
+            <td class="hidden px-3 py-2 lg:table-cell">{row.platform.label()}</td>
+            <td class="hidden px-3 py-2 xl:table-cell">{time_text(row.created_at, offset)}</td>
+            <td class="hidden px-3 py-2 xl:table-cell">
+                {row.send_time.map(|t| time_text(t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-400">"—"</span> }.into_any())}
+            </td>
+            <td class="px-3 py-2" data-col="status">{move || status_badge(status(), in_flight())}</td>
+            <td class="hidden px-3 py-2 sm:table-cell">{move || { let t = totals(); progress(t.arrived, t.planned) }}</td>
+            <td class="hidden px-3 py-2 lg:table-cell">{row.source.label()}</td>
+            <td class="hidden whitespace-nowrap px-3 py-2 text-xs text-slate-500 xl:table-cell">
+                {move || match synced() {
+                    Some(s) => view! {
+                        <span title=format_datetime(s, offset)>{format!("{} ago", format_age(ctx().now - s))}</span>
+                    }.into_any(),
+                    None => view! { <span>"not yet"</span> }.into_any(),
+                }}
+                {stale.then(|| view! {
+                    <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800" title="Not refreshed from TPNS recently">"sync stale"</span>
+                })}
+            </td>
+            <td class="px-3 py-2">
+                <div class="flex flex-col items-start gap-1">
+                    <a href=href.clone() class="whitespace-nowrap text-sky-700 hover:underline">"View Details"</a>
+                    {move || offers_cancel().then(|| {
+                        let allowed = cancel_check();
+                        let reason = if !may_cancel {
+                            Some("Your role does not allow Cancel Push.".to_string())
+                        } else {
+                            allowed.err().map(|r| r.message)
+                        };
+                        match reason {
+                            None => {
+                                let row = row_for_dialog.clone();
+                                view! {
+                                    <a
+                                        href=confirm_href.clone()
+                                        role="button"
+                                        class="whitespace-nowrap rounded border border-red-300 px-2 py-0.5 text-xs font-medium text-red-700 hover:bg-red-50"
+                                        on:click=move |ev| {
+                                            ev.prevent_default();
+                                            selected.set(Some(row.clone()));
+                                            open.set(Some(Action::Cancel));
+                                        }
+                                    >
+                                        "Cancel Push"
+                                    </a>
+                                }.into_any()
+                            }
+                            Some(reason) => view! {
+                                <button
+                                    type="button"
+                                    disabled=true
+                                    aria-describedby=reason_id.clone()
+                                    class="cursor-not-allowed whitespace-nowrap rounded border border-slate-200 px-2 py-0.5 text-xs text-slate-400"
+                                >
+                                    "Cancel Push"
+                                </button>
+                                <p id=reason_id.clone() class="max-w-56 text-xs text-slate-500">{reason}</p>
+                            }.into_any(),
+                        }
+                    })}
+                </div>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::Login;
+use crate::error::AppError;
+use crate::ui::query::safe_next;
+
+/// `/login`: a plain form, so signing in works with or without the WebAssembly.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let (next, err) = query.with_untracked(|q| (q.get("next"), q.get("__err")));
+    let error: Option<AppError> = err.map(|e| ServerFnUrlError::<AppError>::decode_err(&e));
+    let next = safe_next(next.as_deref());
+    let input = "rounded border border-slate-300 px-3 py-2";
+    view! {
+        <Title text="Sign in" />
+        <div class="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+            <h1 class="text-xl font-semibold">"Sign in to Pushdeck"</h1>
+            <p class="mt-1 text-sm text-slate-500">"The console for your TPNS push tasks."</p>
+            {error.map(|e| view! {
+                <p role="alert" class="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e.to_string()}</p>
+            })}
+            <form method="post" action=Login::PATH class="mt-4 flex flex-col gap-3">
+                <input type="hidden" name="next" value=next />
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Username"
+                    <input name="username" autocomplete="username" required=true autofocus=true class=input />
+                </label>
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Password"
+                    <input name="password" type="password" autocomplete="current-password" required=true class=input />
+                </label>
+                <button type="submit" class="mt-2 rounded bg-sky-600 px-3 py-2 font-medium text-white hover:bg-sky-700">
+                    "Sign in"
+                </button>
+            </form>
+        </div>
+    }
+}

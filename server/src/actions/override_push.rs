@@ -1,0 +1,217 @@
+//! Override: read the task's collapse ID, then push the corrected message to the same audience
+//! with that `collapse_id` and the operator's `force_collapse` choice (`tpns-api.md` §5).
+
+use app::domain::{Audience, Platform, Status};
+use app::dto::ActionRequest;
+use serde_json::Value;
+
+use super::ActionService;
+use crate::apps::UpstreamApp;
+use crate::store::tasks::{StoredTask, TaskUpsert};
+use crate::sync::RefreshReason;
+use crate::tpns::{PushRequest, TagItem, TagRule, TpnsError};
+
+impl ActionService {
+    pub(super) async fn override_task(
+        &self,
+        app: &UpstreamApp,
+        task: &StoredTask,
+        req: &ActionRequest,
+    ) -> (String, Result<Option<String>, TpnsError>) {
+        // Step 1: the collapse ID, read fresh from the task record.
+        let collapse_id = match self
+            .sync
+            .refresh_task(app, &task.push_id, RefreshReason::Person)
+            .await
+        {
+            Ok(Some(t)) => t.collapse_id.or(task.collapse_id),
+            _ => task.collapse_id,
+        };
+        let Some(collapse_id) = collapse_id else {
+            return (
+                format!(
+                    "POST /v3/statistics/get_push_record {{\"pushId\":\"{}\"}}",
+                    task.push_id
+                ),
+                Err(TpnsError::Upstream {
+                    code: 0,
+                    message:
+                        "TPNS reports no collapse ID for this task, so it cannot be overridden"
+                            .into(),
+                }),
+            );
+        };
+        let title = req.title.clone().unwrap_or_default().trim().to_string();
+        let content = req.content.clone().unwrap_or_default().trim().to_string();
+        let body = build(
+            task,
+            collapse_id,
+            &title,
+            &content,
+            req.choice.map(|c| c.force_collapse()),
+        );
+        let summary = format!(
+            "POST /v3/push/app audience_type={} collapse_id={collapse_id} force_collapse={} title={:?}",
+            task.audience.upstream(),
+            body.force_collapse
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "unset".into()),
+            title
+        );
+        // Step 2: the push. Never retried: a blind retry could send the message twice.
+        let result = self.tpns.push(&app.creds, &body).await;
+        let pushed = match result {
+            Ok(r) => r.push_id,
+            Err(e) => return (summary, Err(e)),
+        };
+        let now = self.clock.now();
+        let new_task = TaskUpsert {
+            push_id: pushed.clone(),
+            audience: task.audience,
+            audience_summary: task.audience_summary.clone(),
+            audience_detail: task.audience_detail.clone(),
+            platform: task.platform,
+            message_type: task.message_type,
+            title,
+            content,
+            created_at: now,
+            send_time: None,
+            push_time: now,
+            expire_secs: task.expire_secs,
+            status: Status::Created,
+            collapse_id: Some(collapse_id),
+            source: app::domain::Source::Console,
+        };
+        if let Err(e) = self
+            .store
+            .insert_console_task(&app.id, &new_task, Some(&task.push_id))
+            .await
+        {
+            tracing::error!(error = %e, "could not record the override's new task");
+        }
+        if let Err(e) = self
+            .sync
+            .refresh_task(app, &pushed, RefreshReason::New)
+            .await
+        {
+            tracing::info!(error = %e, "the override's new task will be read by the sync worker");
+        }
+        self.feed.publish(&app.id, &pushed).await;
+        (summary, Ok(Some(pushed)))
+    }
+}
+
+/// The override's push body: the original audience, the new message, the collapse ID.
+pub(super) fn build(
+    task: &StoredTask,
+    collapse_id: i64,
+    title: &str,
+    content: &str,
+    force_collapse: Option<bool>,
+) -> PushRequest {
+    let mut body = PushRequest::new(task.audience, task.message_type, title, content);
+    body.platform = Some(task.platform.slug().to_string());
+    body.collapse_id = Some(collapse_id);
+    body.expire_time = Some(task.expire_secs);
+    if task.platform == Platform::Ios {
+        body.environment = Some("product".into());
+    } else {
+        // Only Android has channels that cannot replace; the operator chose for them.
+        body.force_collapse = force_collapse;
+    }
+    let detail: Value = task
+        .audience_detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or(Value::Null);
+    match task.audience {
+        Audience::Tag => body.tag_rules = tag_rules(&detail),
+        Audience::AccountList | Audience::Account => {
+            body.account_list = string_list(&detail, &["account_list", "target_list", "targetList"])
+        }
+        Audience::TokenList | Audience::Token => {
+            body.token_list = string_list(&detail, &["token_list", "target_list", "targetList"])
+        }
+        Audience::PackageAccount | Audience::PackageToken => {
+            body.upload_id = ["upload_id", "uploadId"]
+                .iter()
+                .find_map(|k| detail.get(*k).and_then(Value::as_i64))
+        }
+        Audience::All => {}
+    }
+    body
+}
+
+fn string_list(detail: &Value, keys: &[&str]) -> Option<Vec<String>> {
+    keys.iter().find_map(|k| {
+        detail.get(*k).and_then(Value::as_array).map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+    })
+}
+
+/// Tag rules from the stored detail: either `tag_rules` as sent, or TPNS's record shape
+/// `tagSet: {op, tagWithType: [{tagTypeName, tagValue}]}` (§3.1).
+fn tag_rules(detail: &Value) -> Option<Vec<TagRule>> {
+    if let Some(rules) = detail.get("tag_rules").and_then(Value::as_array) {
+        let parsed: Vec<TagRule> = rules
+            .iter()
+            .map(|r| TagRule {
+                tag_items: r["tag_items"]
+                    .as_array()
+                    .map(|items| items.iter().map(tag_item).collect())
+                    .unwrap_or_default(),
+                operator: r["operator"].as_str().map(str::to_string),
+                is_not: r["is_not"].as_bool().unwrap_or(false),
+            })
+            .collect();
+        return Some(parsed);
+    }
+    let set = detail.get("tag_set").or_else(|| detail.get("tagSet"))?;
+    let op = set["op"].as_str().unwrap_or("OR").to_string();
+    let mut items: Vec<TagItem> = Vec::new();
+    for t in set["tagWithType"].as_array()? {
+        let tag_type = t["tagTypeName"]
+            .as_str()
+            .unwrap_or("xg_user_define")
+            .to_string();
+        let value = t["tagValue"].as_str().unwrap_or_default().to_string();
+        match items.iter_mut().find(|i| i.tag_type == tag_type) {
+            Some(i) => i.tags.push(value),
+            None => items.push(TagItem {
+                tags: vec![value],
+                is_not: false,
+                tags_operator: op.clone(),
+                items_operator: op.clone(),
+                tag_type,
+            }),
+        }
+    }
+    Some(vec![TagRule {
+        tag_items: items,
+        operator: None,
+        is_not: false,
+    }])
+}
+
+fn tag_item(v: &Value) -> TagItem {
+    TagItem {
+        tags: v["tags"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        is_not: v["is_not"].as_bool().unwrap_or(false),
+        tags_operator: v["tags_operator"].as_str().unwrap_or("OR").to_string(),
+        items_operator: v["items_operator"].as_str().unwrap_or("OR").to_string(),
+        tag_type: v["tag_type"]
+            .as_str()
+            .unwrap_or("xg_user_define")
+            .to_string(),
+    }
+}

@@ -1,0 +1,119 @@
+//! Per-request authentication and the `Origin` check of state-changing requests.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::service::AuthService;
+use crate::store::users::User;
+
+/// Who made the request, put in the request's extensions for handlers and server functions.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: Option<User>,
+    /// The client's address (from the load balancer's `X-Forwarded-For` when trusted).
+    pub ip: String,
+    /// The hash of the session token, for sign-out.
+    pub session_hash: Option<String>,
+}
+
+/// Paths anyone may load: the sign-in page, health checks, static files.
+fn is_public(path: &str) -> bool {
+    path == "/login"
+        || path == "/healthz"
+        || path == "/readyz"
+        || path == "/favicon.svg"
+        || path.starts_with("/pkg/")
+        || path.starts_with("/api/login")
+}
+
+/// Resolves the session, refuses cross-origin state changes, and sends anonymous page views to
+/// the sign-in page.
+pub async fn authenticate(
+    State(auth): State<Arc<AuthService>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let ip = client_ip(&req, auth.trust_forwarded_for());
+    if is_state_changing(req.method()) && !auth.origin_allowed(req.headers()) {
+        tracing::warn!(%ip, path = %req.uri().path(), "refused a cross-origin request");
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-origin requests are not allowed.",
+        )
+            .into_response();
+    }
+    let (user, session_hash) = match token(&req) {
+        Some(t) => match auth.resolve(&t).await {
+            Ok(Some((user, hash))) => (Some(user), Some(hash)),
+            Ok(None) => (None, None),
+            Err(e) => {
+                tracing::error!(error = %e, "could not read the session");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The console's database is unavailable.",
+                )
+                    .into_response();
+            }
+        },
+        None => (None, None),
+    };
+    let path = req.uri().path().to_string();
+    if user.is_none() && !is_public(&path) {
+        if req.method() == Method::GET && !path.starts_with("/api/") && path != "/events" {
+            let next_url = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/tasks");
+            return Redirect::to(&format!("/login?next={}", app::ui::query::encode(next_url)))
+                .into_response();
+        }
+        // Server functions answer with their typed error; other endpoints with 401.
+        if !path.starts_with("/api/") {
+            return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+        }
+    }
+    req.extensions_mut().insert(Caller {
+        user,
+        ip,
+        session_hash,
+    });
+    next.run(req).await
+}
+
+fn is_state_changing(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn token(req: &Request) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == super::COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn client_ip(req: &Request, trust_forwarded: bool) -> String {
+    if trust_forwarded
+        && let Some(first) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_string();
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,243 @@
+//! Signing in and out, resolving sessions, throttling, and the first admin.
+
+use std::time::Duration;
+
+use axum::http::{HeaderMap, header};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::password::{generate_password, hash_password, verify_password};
+use crate::clock::SharedClock;
+use crate::config::{AuthConfig, Config};
+use crate::store::users::{Role, User};
+use crate::store::{Store, StoreError};
+
+/// Why a sign-in failed. The message never says whether the username exists.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("Wrong username or password.")]
+    Invalid,
+    #[error("Too many attempts. Try again in a few minutes.")]
+    Throttled,
+    #[error("internal: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Failed sign-ins are counted over this window.
+const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// `last_seen_at` is written at most this often (seconds), not on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// Sessions and sign-in.
+pub struct AuthService {
+    store: Store,
+    clock: SharedClock,
+    config: AuthConfig,
+    /// `scheme://host[:port]` the browser uses, when configured.
+    public_origin: Option<String>,
+    secure_cookies: bool,
+    /// A valid hash to verify against when the username does not exist, so both cases take
+    /// the same time.
+    dummy_hash: String,
+}
+
+impl AuthService {
+    pub fn new(store: Store, clock: SharedClock, config: &Config) -> AuthService {
+        let public_origin = config.server.public_url.as_deref().map(origin_of);
+        let secure_cookies = match &public_origin {
+            Some(o) => o.starts_with("https://"),
+            // Local development: a loopback address without TLS.
+            None => !config.server.listen.ip().is_loopback(),
+        };
+        AuthService {
+            store,
+            clock,
+            config: config.auth.clone(),
+            public_origin,
+            secure_cookies,
+            dummy_hash: hash_password("not a real password"),
+        }
+    }
+
+    pub fn trust_forwarded_for(&self) -> bool {
+        self.config.trust_forwarded_for
+    }
+
+    /// The user of a session token, if the session is valid now. Expired sessions are deleted.
+    pub async fn resolve(&self, token: &str) -> Result<Option<(User, String)>, StoreError> {
+        let hash = token_hash(token);
+        let Some(s) = self.store.session(&hash).await? else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let idle = self.config.idle_timeout_mins as i64 * 60;
+        if s.user.disabled || now > s.expires_at || now - s.last_seen_at > idle {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        if now - s.last_seen_at >= TOUCH_EVERY_SECS {
+            self.store.touch_session(&hash, now).await?;
+        }
+        Ok(Some((s.user, hash)))
+    }
+
+    /// Checks the password and opens a session; returns the user and the cookie's token.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ip: &str,
+    ) -> Result<(User, String), LoginError> {
+        let now_ms = self.clock.now_ms();
+        let since = now_ms - THROTTLE_WINDOW.as_millis() as i64;
+        let user_key = format!("user:{}", username.to_lowercase());
+        let ip_key = format!("ip:{ip}");
+        let max = self.config.max_failures as i64;
+        if self.store.login_failures_since(&user_key, since).await? >= max
+            || self.store.login_failures_since(&ip_key, since).await? >= max * 4
+        {
+            return Err(LoginError::Throttled);
+        }
+        let found = self.store.user_by_name(username).await?;
+        let ok = match &found {
+            Some((user, hash)) => verify_password(password, hash) && !user.disabled,
+            None => {
+                let _ = verify_password(password, &self.dummy_hash);
+                false
+            }
+        };
+        let Some((user, _)) = found.filter(|_| ok) else {
+            self.store.record_login_failure(&user_key, now_ms).await?;
+            self.store.record_login_failure(&ip_key, now_ms).await?;
+            return Err(LoginError::Invalid);
+        };
+        self.store.clear_login_failures(&user_key).await?;
+        let token = new_token();
+        let now = now_ms / 1000;
+        let expires = now + self.config.absolute_timeout_hours as i64 * 3600;
+        self.store
+            .create_session(&token_hash(&token), user.user_id, now, expires, ip)
+            .await?;
+        Ok((user, token))
+    }
+
+    pub async fn logout(&self, session_hash: &str) -> Result<(), StoreError> {
+        self.store.delete_session(session_hash).await
+    }
+
+    /// The `Set-Cookie` value for a new session.
+    pub fn cookie(&self, token: &str) -> String {
+        let max_age = self.config.absolute_timeout_hours * 3600;
+        format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+            super::COOKIE,
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+    }
+
+    /// The `Set-Cookie` value that removes the session cookie.
+    pub fn clear_cookie(&self) -> String {
+        format!(
+            "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+            super::COOKIE,
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+    }
+
+    /// A state-changing request must come from the console's own pages: its `Origin` (or, when
+    /// a browser sends none, its `Referer`) must be the console's origin.
+    pub fn origin_allowed(&self, headers: &HeaderMap) -> bool {
+        let expected = match &self.public_origin {
+            Some(o) => o.clone(),
+            None => match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+                Some(host) => format!(
+                    "{}://{host}",
+                    if self.secure_cookies { "https" } else { "http" }
+                ),
+                None => return false,
+            },
+        };
+        let got = headers
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .map(origin_of)
+            .or_else(|| {
+                headers
+                    .get(header::REFERER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(origin_of)
+            });
+        got.is_some_and(|g| g.eq_ignore_ascii_case(&expected))
+    }
+
+    /// On first start with no users, creates an admin with a random password and prints it
+    /// once to the log. There is no default password.
+    pub async fn bootstrap_admin(&self) -> Result<(), StoreError> {
+        if self.store.count_users().await? > 0 {
+            return Ok(());
+        }
+        let password = generate_password();
+        if self
+            .store
+            .add_user(
+                "admin",
+                &hash_password(&password),
+                Role::Admin,
+                &[],
+                self.clock.now(),
+            )
+            .await?
+            .is_some()
+        {
+            tracing::warn!(
+                username = "admin",
+                password = %password,
+                "no users existed: created the first admin; this password is shown only once — sign in and keep it safe, or set one with `pushdeck user`"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let url = url.trim();
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            format!(
+                "{}://{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase()
+            )
+        }
+        None => url.to_string(),
+    }
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_scheme_and_host() {
+        assert_eq!(
+            origin_of("http://127.0.0.1:3000/tasks?x=1"),
+            "http://127.0.0.1:3000"
+        );
+        assert_eq!(
+            origin_of("HTTPS://Console.Example.com"),
+            "https://console.example.com"
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! The Task List and push details.
+
+use std::sync::Arc;
+
+use app::domain::time::parse_date;
+use app::dto::{TaskDetail, TaskPage, TaskQuery};
+use app::error::AppError;
+use rand::RngCore;
+
+use super::errors::{internal, sync_error};
+use super::{ConsoleService, view};
+use crate::apps::UpstreamApp;
+use crate::store::task_queries::{Cursor, ListFilter, Page};
+use crate::store::users::User;
+use crate::sync::RefreshReason;
+
+/// Rows per page of the Task List.
+pub const PAGE_SIZE: i64 = 50;
+/// A details page counts as open for this long after it was served (the live connection renews it).
+const WATCH_MS: i64 = 60_000;
+
+impl ConsoleService {
+    pub(super) async fn page(
+        &self,
+        app: &Arc<UpstreamApp>,
+        user: &User,
+        q: &TaskQuery,
+    ) -> Result<TaskPage, AppError> {
+        let s = &self.services;
+        let offset = s.config.utc_offset_minutes();
+        let date = |field: &str, v: &Option<String>| -> Result<Option<i64>, AppError> {
+            match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => parse_date(v, offset).map(Some).ok_or_else(|| {
+                    AppError::validation(field, format!("`{v}` is not a date like 2026-11-27."))
+                }),
+            }
+        };
+        let created_from = date("from", &q.created_from)?;
+        let created_until = date("to", &q.created_to)?.map(|d| d + 86_400);
+        if let (Some(f), Some(u)) = (created_from, created_until)
+            && f >= u
+        {
+            return Err(AppError::validation(
+                "to",
+                "The end date is before the start date.",
+            ));
+        }
+        let cursor = |v: &Option<String>| -> Result<Option<Cursor>, AppError> {
+            match v {
+                None => Ok(None),
+                Some(c) => Cursor::decode(c).map(Some).ok_or_else(|| {
+                    AppError::validation(
+                        "after",
+                        "That page link is broken; start again from the first page.",
+                    )
+                }),
+            }
+        };
+        let page = match (cursor(&q.after)?, cursor(&q.before)?) {
+            (Some(c), _) => Page::After(c),
+            (None, Some(c)) => Page::Before(c),
+            (None, None) => Page::First,
+        };
+        let filter = ListFilter {
+            statuses: q.statuses.clone(),
+            platform: q.platform,
+            audience: q.audience,
+            created_from,
+            created_until,
+            text: q.q.clone().map(|t| t.chars().take(200).collect()),
+            oldest_first: q.oldest_first,
+        };
+        let list = s
+            .store
+            .list_tasks(&app.id, &filter, page, PAGE_SIZE)
+            .await
+            .map_err(internal)?;
+        let now = s.clock.now();
+        let enc = |t: &crate::store::tasks::StoredTask| {
+            Cursor {
+                created_at: t.created_at,
+                task_id: t.task_id,
+            }
+            .encode()
+        };
+        Ok(TaskPage {
+            app: app.info(),
+            next: if list.has_more_after {
+                list.tasks.last().map(enc)
+            } else {
+                None
+            },
+            prev: if list.has_more_before {
+                list.tasks.first().map(enc)
+            } else {
+                None
+            },
+            rows: list.tasks.iter().map(|t| view::row(t, now)).collect(),
+            status_counts: s.store.status_counts(&app.id).await.map_err(internal)?,
+            now,
+            utc_offset_minutes: offset,
+            budget: s.sync.budget(&app.id).await,
+            permitted: user.permissions.clone(),
+        })
+    }
+
+    pub(super) async fn details(
+        &self,
+        app: &Arc<UpstreamApp>,
+        user: &User,
+        push_id: &str,
+    ) -> Result<TaskDetail, AppError> {
+        let s = &self.services;
+        let task = s
+            .store
+            .get_task(&app.id, push_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::not_found(format!("Task {push_id} of {}", app.name)))?;
+        s.store
+            .watch_task(&app.id, push_id, s.clock.now_ms() + WATCH_MS)
+            .await
+            .map_err(internal)?;
+        let channels = s
+            .store
+            .channel_stats(&app.id, push_id)
+            .await
+            .map_err(internal)?;
+        let now = s.clock.now();
+        Ok(TaskDetail {
+            app: app.info(),
+            row: view::row(&task, now),
+            expire_secs: task.expire_secs,
+            collapse_id: task.collapse_id,
+            overrides: task.overrides_push_id.clone(),
+            overridden_by: task.overridden_by_push_id.clone(),
+            cannot_replace: view::cannot_replace(task.platform, &channels, app.huawei_legacy_share),
+            channels,
+            stats_synced_at: task.stats_synced_at.map(|ms| ms / 1000),
+            history: s
+                .store
+                .task_audit(&app.id, push_id)
+                .await
+                .map_err(internal)?,
+            now,
+            utc_offset_minutes: s.config.utc_offset_minutes(),
+            budget: s.sync.budget(&app.id).await,
+            permitted: user.permissions.clone(),
+            form_key: form_key(),
+        })
+    }
+
+    pub(super) async fn refresh(
+        &self,
+        app: &Arc<UpstreamApp>,
+        push_id: &str,
+    ) -> Result<(), AppError> {
+        match self
+            .services
+            .sync
+            .refresh_task(app, push_id, RefreshReason::Person)
+            .await
+        {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(AppError::not_found(format!(
+                "Task {push_id} at TPNS (it may be older than TPNS's one-month window)"
+            ))),
+            Err(e) => Err(sync_error(e)),
+        }
+    }
+}
+
+/// A request key for the no-JavaScript confirmation forms.
+fn form_key() -> String {
+    let mut b = [0u8; 12];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("form-{}", hex::encode(b))
+}

@@ -18,6 +18,8 @@ export default defineConfig({
   outputDir: "test-results",
   use: {
     baseURL,
+    // Most specs act as the operator; a spec that needs another role says so.
+    storageState: ".auth/operator.json",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {

@@ -24,6 +24,7 @@ use crate::domain::{
 
 /// The Task List's filters, sort and page, as they appear in the URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TaskQuery {
     pub app: Option<String>,
     pub statuses: Vec<Status>,
@@ -252,6 +253,7 @@ pub struct SessionInfo {
 
 /// The audit page's filters, as they appear in the URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AuditQuery {
     pub user: Option<String>,
     pub action: Option<String>,

@@ -19,6 +19,7 @@ pub struct Config {
     pub sync: SyncConfig,
     pub auth: AuthConfig,
     pub log: LogConfig,
+    pub upstream: UpstreamConfig,
     /// The TPNS apps the console serves (besides the sandbox's demo apps when the sandbox runs).
     pub apps: Vec<AppConfig>,
 }
@@ -161,6 +162,28 @@ impl Default for AuthConfig {
             absolute_timeout_hours: 12,
             max_failures: 5,
             trust_forwarded_for: false,
+        }
+    }
+}
+
+/// How Pushdeck talks to TPNS.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UpstreamConfig {
+    pub connect_timeout_secs: f64,
+    /// A call without an answer after this long is a timeout; for an action its outcome is then
+    /// unknown until the task is read back.
+    pub request_timeout_secs: f64,
+    /// Retries of calls that are safe to repeat (queries, stop, cancel); never of a push.
+    pub retries: u32,
+}
+
+impl Default for UpstreamConfig {
+    fn default() -> Self {
+        UpstreamConfig {
+            connect_timeout_secs: 3.0,
+            request_timeout_secs: 10.0,
+            retries: 2,
         }
     }
 }

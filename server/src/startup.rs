@@ -104,8 +104,21 @@ impl Application {
         config: Config,
         clock: SharedClock,
     ) -> Result<Application, StartupError> {
+        Application::build_with_apps(config, clock, Vec::new()).await
+    }
+
+    /// As [`Application::build_with`], serving `extra_apps` too (tests point them at a sandbox
+    /// they started and control themselves).
+    pub async fn build_with_apps(
+        config: Config,
+        clock: SharedClock,
+        extra_apps: Vec<crate::apps::UpstreamApp>,
+    ) -> Result<Application, StartupError> {
         let store = open_store(&config).await?;
         let mut apps = AppRegistry::from_config(&config)?;
+        for app in extra_apps {
+            apps.push(app);
+        }
         let sandbox = if config.sandbox.enabled {
             let (handle, demo) = crate::sandbox::start_alongside(&config, clock.clone()).await?;
             for app in demo {
@@ -125,8 +138,12 @@ impl Application {
                 source,
             })?;
         let instance = instance_id();
+        let up = &config.upstream;
         let tpns = TpnsClient::new(ClientOptions {
             clock: clock.clone(),
+            connect_timeout: Duration::from_secs_f64(up.connect_timeout_secs),
+            request_timeout: Duration::from_secs_f64(up.request_timeout_secs),
+            max_retries: up.retries,
             ..ClientOptions::default()
         });
         let feed = ChangeFeed::new(store.clone(), instance.clone());

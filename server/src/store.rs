@@ -187,6 +187,12 @@ impl Store {
         &self.url
     }
 
+    /// The pool itself, for tests that check what the database refuses or holds.
+    #[doc(hidden)]
+    pub fn pool_for_tests(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

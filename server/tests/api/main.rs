@@ -1,6 +1,9 @@
 //! Server integration tests: one binary, one module per area. `helpers` spawns the application
 //! on port 0 with a fresh database (SQLite file or PostgreSQL database) per test.
 
+mod actions;
+mod app;
+mod auth;
 mod helpers;
 mod startup;
 mod store;

@@ -1,0 +1,19 @@
+import { expect, test } from "@playwright/test";
+import { users } from "../support";
+
+test.use({ storageState: { cookies: [], origins: [] } });
+
+test("an anonymous visitor is sent to sign in, and back after signing in", async ({ page }) => {
+  await page.goto("/tasks?app=demo-ios");
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await expect(page.getByRole("heading", { name: "Sign in to Pushdeck" })).toBeVisible();
+  await page.getByLabel("Username").fill(users.viewer.username);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await page.getByLabel("Username").fill(users.viewer.username);
+  await page.getByLabel("Password").fill(users.viewer.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/tasks\?app=demo-ios/);
+  await expect(page.getByRole("heading", { level: 1, name: "Task List" })).toBeVisible();
+});

@@ -14,6 +14,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 pub mod apps;
 pub mod leases;
 pub mod quota;
+pub mod sync_queries;
 pub mod task_queries;
 pub mod tasks;
 

@@ -10,5 +10,6 @@ pub mod http;
 pub mod sandbox;
 pub mod startup;
 pub mod store;
+pub mod sync;
 pub mod telemetry;
 pub mod tpns;

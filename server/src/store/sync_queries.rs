@@ -114,6 +114,27 @@ impl Store {
         Ok(days)
     }
 
+    /// Notes a call under a key of the ledger without a limit: the worker counts the calls made
+    /// for watched and in-flight tasks apart, to know how much of the window is theirs.
+    pub async fn note_call(&self, app_id: &str, key: &str, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("insert into quota_calls (app_id, endpoint, called_at_ms) values ($1, $2, $3)")
+            .bind(app_id)
+            .bind(key)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        // As `reserve_call` does: calls that left the window long ago are of no further use.
+        sqlx::query(
+            "delete from quota_calls where app_id = $1 and endpoint = $2 and called_at_ms < $3",
+        )
+        .bind(app_id)
+        .bind(key)
+        .bind(now_ms - 2 * 3_600_000)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Whether the pacing gate `name` is open at `now_ms` (a gate never passed is open).
     pub async fn pacing_gate_open(&self, name: &str, now_ms: i64) -> Result<bool, StoreError> {
         let next: Option<i64> = sqlx::query("select next_at_ms from sync_pacing where name = $1")

@@ -14,7 +14,9 @@
 //!   through a shared pacing gate at the remaining rate (44 an hour, one every 82 s), so they
 //!   never take what a details page opened a moment later would need, and are spread over the
 //!   hour instead of spent in a burst. The room for one watched task is kept even when no page
-//!   is open.
+//!   is open. A paced call is also made only while the window holds room for what watched and
+//!   in-flight tasks still need ([`Syncer::paced_room`]), so that an action in flight, whose
+//!   reads are not paced, cannot leave the details page without a call later in the hour.
 
 use app::dto::Budget;
 
@@ -95,6 +97,11 @@ impl Limits {
     }
 }
 
+/// The ledger key under which calls for watched and in-flight tasks are noted apart.
+fn priority_key(ep: Endpoint) -> String {
+    format!("{}:priority", ep.key())
+}
+
 impl Syncer {
     /// Counts a call to `ep` for `app_id` in the ledger, or says when one is possible.
     pub(super) async fn reserve(
@@ -110,12 +117,45 @@ impl Syncer {
             .reserve_call(app_id, ep.key(), limit, WINDOW_MS, now_ms)
             .await?
         {
-            Reservation::Granted => Ok(()),
+            Reservation::Granted => {
+                if matches!(reason, RefreshReason::Watched | RefreshReason::InFlight) {
+                    self.store
+                        .note_call(app_id, &priority_key(ep), now_ms)
+                        .await?;
+                }
+                Ok(())
+            }
             Reservation::Denied { retry_at_ms } => Err(SyncError::BudgetExhausted {
                 endpoint: ep,
                 retry_at: (retry_at_ms + 999).div_euclid(1000),
             }),
         }
+    }
+
+    /// Whether the window has room for one paced call beside what watched and in-flight tasks
+    /// still need: their need for the coming hour, less their calls already in the window
+    /// (those leave it as new ones come). Calls people made count too; they may take the
+    /// worker's room, never the other way round.
+    pub(super) async fn paced_room(
+        &self,
+        app_id: &str,
+        ep: Endpoint,
+        need: u32,
+        now_ms: i64,
+    ) -> Result<bool, SyncError> {
+        let used = self
+            .store
+            .quota_usage(app_id, ep.key(), WINDOW_MS, now_ms)
+            .await?;
+        if used.backoff_until_ms > now_ms {
+            return Ok(false);
+        }
+        let theirs = self
+            .store
+            .quota_usage(app_id, &priority_key(ep), WINDOW_MS, now_ms)
+            .await?
+            .used;
+        Ok(used.used + need.saturating_sub(theirs) < self.limits.worker)
     }
 
     /// Rests `ep` for every instance after TPNS said "request too fast".

@@ -118,6 +118,10 @@ impl Syncer {
         if !self.store.pacing_gate_open(&gate, now_ms).await? {
             return Ok(());
         }
+        let need = self.limits.priority_need(watched.len(), in_flight.len());
+        if !self.paced_room(&app.id, ep, need, now_ms).await? {
+            return Ok(());
+        }
         let skip = |t: &StoredTask| {
             watched.contains(&t.push_id)
                 || t.in_flight.is_some()

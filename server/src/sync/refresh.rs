@@ -16,8 +16,6 @@ const CLAIM_MS: i64 = 120_000;
 /// How long a person's refresh waits (real time) for another refresh of the same task to end.
 const PERSON_WAIT: Duration = Duration::from_secs(5);
 const PERSON_POLL: Duration = Duration::from_millis(50);
-/// After a failed read the worker leaves that read of that task alone this long (clock time).
-const FAILURE_HOLD_MS: i64 = 60_000;
 /// After 1008015 (unknown to TPNS, or older than the month it keeps) much longer.
 const NOT_FOUND_HOLD_MS: i64 = 3_600_000;
 
@@ -234,7 +232,8 @@ impl Syncer {
     }
 
     /// A failed read: 1008015 is an answer (`Ok`), 1008028 rests the endpoint, anything else
-    /// holds this read back for a minute so a failing task does not eat the budget.
+    /// holds this read of this task back for one open-task interval: a failing task must not
+    /// eat the budget tick after tick, and an open one is tried again as soon as it is due.
     async fn failed(
         &self,
         app_id: &str,
@@ -261,7 +260,7 @@ impl Syncer {
             _ => {
                 report.errors += 1;
                 tracing::warn!(app = %app_id, push_id, endpoint = %ep, error = %e, "reading a task from TPNS failed");
-                self.hold_back(app_id, push_id, ep, now + FAILURE_HOLD_MS);
+                self.hold_back(app_id, push_id, ep, now + self.limits.watch_interval_ms);
                 Err(SyncError::Upstream(e))
             }
         }

@@ -8,3 +8,4 @@ mod import;
 mod instances;
 mod refresh;
 mod status;
+mod worker;

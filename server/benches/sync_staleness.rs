@@ -21,9 +21,11 @@ use app::domain::Audience;
 use pushdeck::apps::AppRegistry;
 use pushdeck::clock::{Clock, ManualClock, SharedClock};
 use pushdeck::config::{SandboxSettings, SyncConfig};
+use pushdeck::console::view::is_stale;
 use pushdeck::feed::ChangeFeed;
 use pushdeck::sandbox::{Sandbox, SandboxConfig, TaskSpec, demo_apps};
 use pushdeck::store::Store;
+use pushdeck::store::task_queries::{ListFilter, Page};
 use pushdeck::sync::Syncer;
 use pushdeck::tpns::{ClientOptions, Endpoint, TpnsClient};
 use sqlx::{Connection, Row};
@@ -36,6 +38,7 @@ const START_MS: i64 = 1_741_572_000_000;
 const HOUR_MS: i64 = 3_600_000;
 const TICK_MS: i64 = 1_000;
 const SAMPLE_MS: i64 = 5_000;
+const STALE_SAMPLE_MS: i64 = 60_000;
 
 struct Outcome {
     warm_up_s: f64,
@@ -46,6 +49,10 @@ struct Outcome {
     open_counters_s: f64,
     calls: Vec<(Endpoint, u64, u32)>,
     rate_limited: u64,
+    /// Tasks the Task List would mark *sync stale* (`console::view::is_stale`), at most and on
+    /// average over the samples.
+    stale_max: usize,
+    stale_mean: f64,
     wall: Duration,
 }
 
@@ -98,6 +105,10 @@ fn main() {
             );
         }
         println!("  1008028 answers from the sandbox: {}", out.rate_limited);
+        println!(
+            "  marked sync stale in the Task List: at most {} tasks, {:.1} on average (sampled each minute)",
+            out.stale_max, out.stale_mean
+        );
         println!("  wall time {:.1} s", out.wall.as_secs_f64());
     }
 }
@@ -196,6 +207,7 @@ async fn run(postgres: bool, margin: u32) -> Outcome {
     let mut last: HashMap<String, i64> = reader.synced(APP).await.into_iter().collect();
     assert_eq!(last.len(), TASKS, "every task imported");
     let mut histogram = vec![0u64; 4_000];
+    let (mut stale_max, mut stale_sum, mut stale_samples) = (0usize, 0usize, 0usize);
     let mut worst_gap = 0i64;
     let (mut open_record, mut open_counters) = (0i64, 0i64);
     while clock.now_ms() < from + HOUR_MS {
@@ -211,6 +223,21 @@ async fn run(postgres: bool, margin: u32) -> Outcome {
                 let age = ((now - synced) / 1000).clamp(0, 3_999) as usize;
                 histogram[age] += 1;
             }
+        }
+        if (now - from) % STALE_SAMPLE_MS == 0 {
+            // The Task List's own rule, on every task.
+            let page = store
+                .list_tasks(APP, &ListFilter::default(), Page::First, 2 * TASKS as i64)
+                .await
+                .unwrap();
+            let stale = page
+                .tasks
+                .iter()
+                .filter(|t| is_stale(t, now / 1000))
+                .count();
+            stale_max = stale_max.max(stale);
+            stale_sum += stale;
+            stale_samples += 1;
         }
         clock.advance_ms(TICK_MS);
     }
@@ -233,6 +260,8 @@ async fn run(postgres: bool, margin: u32) -> Outcome {
         open_counters_s: open_counters as f64 / 1000.0,
         calls,
         rate_limited: sandbox.rate_limited_total(),
+        stale_max,
+        stale_mean: stale_sum as f64 / stale_samples.max(1) as f64,
         wall: wall.elapsed(),
     }
 }

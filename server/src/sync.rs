@@ -2,16 +2,16 @@
 //! the upstream's query budget"): the database holds a fresh picture of every task of every app,
 //! within TPNS's 200 calls an hour per query endpoint (`tpns-api.md` §8).
 //!
-//! - The **sweep** ([`sweep`]) walks TPNS's time-range list (§3.2, 200 tasks a call) over the
+//! - The **sweep** (`sweep`) walks TPNS's time-range list (§3.2, 200 tasks a call) over the
 //!   days that still hold live tasks, one page every 18 s, and so imports tasks created
 //!   elsewhere and refreshes every live task in turn. One instance per app sweeps at a time
 //!   (the named lease `sweep:<app>`, with its cursor and cadence in the database).
-//! - **Per-task reads** ([`refresh`]) of the record (§3.1) and the per-channel counters (§4.1)
+//! - **Per-task reads** (`refresh`) of the record (§3.1) and the per-channel counters (§4.1)
 //!   go where they matter, in this order: a task open in a details page, tasks with an action in
-//!   flight, new tasks, then the stalest of the rest ([`schedule`]). Each is claimed first
+//!   flight, new tasks, then the stalest of the rest (`schedule`). Each is claimed first
 //!   (`claim_tasks`, `FOR UPDATE SKIP LOCKED` on PostgreSQL), so one instance refreshes a task
 //!   at a time. Final tasks are not read again unless a person asks.
-//! - Every call is counted in the quota ledger before it is made ([`budget`]); a 1008028 rests
+//! - Every call is counted in the quota ledger before it is made (`budget`); a 1008028 rests
 //!   the endpoint for every instance.
 //! - Every change is published on the [`ChangeFeed`].
 

@@ -61,15 +61,10 @@ pub enum RefreshReason {
 /// Why a refresh did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    /// The hour's budget for `endpoint` is spent (or TPNS asked us to slow down) until
-    /// `retry_at` (Unix seconds).
-    #[error("the {endpoint} query budget is spent until {retry_at}")]
-    BudgetExhausted { endpoint: Endpoint, retry_at: i64 },
-    /// Another instance is refreshing this task right now and did not finish in time; its
-    /// result will be published on the change feed. `until` is when its claim lapses (Unix
-    /// seconds).
-    #[error("another refresh of this task is under way")]
-    Busy { until: i64 },
+    /// The hour's query budget is spent, or TPNS asked us to slow down (1008028), until
+    /// `retry_at_ms` (clock milliseconds).
+    #[error("the upstream query budget is spent until {retry_at_ms} ms")]
+    Budget { retry_at_ms: i64 },
     #[error(transparent)]
     Upstream(#[from] TpnsError),
     #[error(transparent)]

@@ -114,6 +114,28 @@ impl Store {
         Ok(days)
     }
 
+    /// Takes a task's refresh claim over whoever holds it (a person's refresh after waiting in
+    /// vain for a stuck one). The old holder's answer is then not applied (`apply_upstream`
+    /// skips a task leased to another owner) and its release does nothing.
+    pub async fn take_over_task(
+        &self,
+        app_id: &str,
+        push_id: &str,
+        owner: &str,
+        until_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "update tasks set lease_owner = $1, lease_until = $2 where app_id = $3 and push_id = $4",
+        )
+        .bind(owner)
+        .bind(until_ms)
+        .bind(app_id)
+        .bind(push_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Notes a call under a key of the ledger without a limit: the worker counts the calls made
     /// for watched and in-flight tasks apart, to know how much of the window is theirs.
     pub async fn note_call(&self, app_id: &str, key: &str, now_ms: i64) -> Result<(), StoreError> {

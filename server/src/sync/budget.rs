@@ -125,10 +125,10 @@ impl Syncer {
                 }
                 Ok(())
             }
-            Reservation::Denied { retry_at_ms } => Err(SyncError::BudgetExhausted {
-                endpoint: ep,
-                retry_at: (retry_at_ms + 999).div_euclid(1000),
-            }),
+            Reservation::Denied { retry_at_ms } => {
+                tracing::debug!(app = %app_id, endpoint = %ep, retry_at_ms, "no query budget left");
+                Err(SyncError::Budget { retry_at_ms })
+            }
         }
     }
 

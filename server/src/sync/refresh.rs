@@ -33,7 +33,8 @@ impl Syncer {
     /// TPNS, applies them and publishes the change: "Refresh now" and an action's read-back
     /// (`RefreshReason::Person`, which may use the reserve), or the worker. `Ok(None)` when TPNS
     /// does not know the task (1008015). A counter read the budget does not allow is skipped;
-    /// the record is what the caller needs.
+    /// the record is what the caller needs. For any reason but `Person`, a task another refresh
+    /// holds right now is left to it and returned as stored.
     #[tracing::instrument(skip_all, fields(app = %app.id, push_id = %push_id, ?reason))]
     pub async fn refresh_task(
         &self,
@@ -42,9 +43,12 @@ impl Syncer {
         reason: RefreshReason,
     ) -> Result<Option<StoredTask>, SyncError> {
         let mut report = TickReport::default();
-        let mut claim = self
+        let Some(mut claim) = self
             .claim(&app.id, push_id, reason == RefreshReason::Person)
-            .await?;
+            .await?
+        else {
+            return Ok(self.store.get_task(&app.id, push_id).await?);
+        };
         let result = self
             .refresh_claimed(app, push_id, reason, &mut claim, &mut report)
             .await;
@@ -76,14 +80,17 @@ impl Syncer {
         Ok(self.store.get_task(&app.id, push_id).await?)
     }
 
-    /// Claims a task for one refresh. A person waits a few seconds for another refresh of the
-    /// same task to end (its result would predate the person's action); the worker moves on.
+    /// Claims a task for one refresh; `None` when another refresh holds it and the caller is
+    /// the worker, which moves on. A person waits a few seconds for the other refresh to end
+    /// (its answer may predate the person's action), then takes the claim over: a refresh that
+    /// holds a task that long is stuck (TPNS timing out) or its instance is gone, and what it
+    /// brings back later is older than the person's read and is not applied.
     pub(super) async fn claim(
         &self,
         app_id: &str,
         push_id: &str,
-        wait: bool,
-    ) -> Result<Claim, SyncError> {
+        person: bool,
+    ) -> Result<Option<Claim>, SyncError> {
         let owner = self.next_claim_owner();
         let waiting_since = Instant::now();
         let ids = [push_id.to_string()];
@@ -96,18 +103,24 @@ impl Syncer {
                     .claim_tasks(app_id, &ids, &owner, now, now + CLAIM_MS)
                     .await?
                     .is_empty();
+            let claim = |held| Claim {
+                owner: owner.clone(),
+                held,
+                started: Instant::now(),
+                reads: Vec::new(),
+            };
             if held || !exists {
-                return Ok(Claim {
-                    owner,
-                    held,
-                    started: Instant::now(),
-                    reads: Vec::new(),
-                });
+                return Ok(Some(claim(held)));
             }
-            if !wait || waiting_since.elapsed() >= PERSON_WAIT {
-                return Err(SyncError::Busy {
-                    until: (now + CLAIM_MS).div_euclid(1000),
-                });
+            if !person {
+                return Ok(None);
+            }
+            if waiting_since.elapsed() >= PERSON_WAIT {
+                tracing::warn!(app = %app_id, push_id, "another refresh has held the task for seconds; taking it over");
+                self.store
+                    .take_over_task(app_id, push_id, &owner, now + CLAIM_MS)
+                    .await?;
+                return Ok(Some(claim(true)));
             }
             tokio::time::sleep(PERSON_POLL).await;
         }
@@ -251,11 +264,8 @@ impl Syncer {
             }
             UpstreamKind::RateLimited => {
                 report.rate_limited += 1;
-                let until = self.back_off(app_id, ep, now).await;
-                Err(SyncError::BudgetExhausted {
-                    endpoint: ep,
-                    retry_at: (until + 999).div_euclid(1000),
-                })
+                let retry_at_ms = self.back_off(app_id, ep, now).await;
+                Err(SyncError::Budget { retry_at_ms })
             }
             _ => {
                 report.errors += 1;

@@ -197,13 +197,9 @@ impl Syncer {
         reason: RefreshReason,
         report: &mut TickReport,
     ) -> Result<bool, SyncError> {
-        let mut claim = match self.claim(&app.id, push_id, false).await {
-            Ok(c) => c,
-            Err(SyncError::Busy { .. }) => {
-                report.left_to_others += 1;
-                return Ok(true);
-            }
-            Err(e) => return Err(e),
+        let Some(mut claim) = self.claim(&app.id, push_id, false).await? else {
+            report.left_to_others += 1;
+            return Ok(true);
         };
         let result = match ep {
             Endpoint::TaskStat => {

@@ -168,9 +168,9 @@ impl Syncer {
             .await
         {
             Ok(()) => {}
-            Err(SyncError::BudgetExhausted { retry_at, .. }) => {
+            Err(SyncError::Budget { retry_at_ms }) => {
                 report.budget_denied += 1;
-                self.save(&name, cursor, (retry_at * 1000).max(now_ms + 1000))
+                self.save(&name, cursor, retry_at_ms.max(now_ms + 1000))
                     .await?;
                 return Ok(());
             }

@@ -173,3 +173,59 @@ async fn a_person_waits_for_another_instances_refresh_on_postgres() {
 async fn a_person_waits_for_another_instances_refresh_on_sqlite() {
     a_person_waits_for_another_instances_refresh_then_reads_the_task(Db::Sqlite).await;
 }
+
+async fn a_person_takes_over_a_refresh_that_is_stuck(db: Db) {
+    let env = SyncEnv::start(db).await;
+    let id = env.create(ANDROID, &TaskSpec::default());
+    env.run_for(Duration::from_secs(2), Duration::from_secs(1))
+        .await;
+    let stuck_since = env.now_ms();
+    env.store
+        .claim_tasks(
+            ANDROID,
+            std::slice::from_ref(&id),
+            "test-b#1",
+            stuck_since,
+            stuck_since + 60_000,
+        )
+        .await
+        .unwrap();
+    env.advance(Duration::from_secs(20));
+    let asked = Instant::now();
+    let t = env
+        .syncer
+        .refresh_task(&env.app(ANDROID), &id, RefreshReason::Person)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(asked.elapsed() >= Duration::from_secs(5), "it waited first");
+    assert_eq!(t.last_synced_at, Some(env.now_ms()));
+    // What the stuck refresh brings back later is older, and is not applied.
+    let mut old = pushdeck::sync::map_record(
+        &env.client
+            .push_record(&env.creds(ANDROID), &id)
+            .await
+            .unwrap(),
+        app::domain::Platform::Android,
+        None,
+        480,
+    )
+    .unwrap();
+    old.title = "stale news".into();
+    env.store
+        .apply_upstream(ANDROID, &[old], stuck_since, "test-b#1")
+        .await
+        .unwrap();
+    let t = env.store.get_task(ANDROID, &id).await.unwrap().unwrap();
+    assert_ne!(t.title, "stale news");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_takes_over_a_stuck_refresh_on_postgres() {
+    a_person_takes_over_a_refresh_that_is_stuck(Db::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_takes_over_a_stuck_refresh_on_sqlite() {
+    a_person_takes_over_a_refresh_that_is_stuck(Db::Sqlite).await;
+}

@@ -124,6 +124,9 @@ pub struct SyncConfig {
     pub calls_per_hour: u32,
     /// Calls an hour kept back from the sync worker for people (Refresh now, action read-backs).
     pub reserve_per_hour: u32,
+    /// Calls an hour never made at all, a margin for the difference between the ledger's clock
+    /// and TPNS's (and for calls under way when an hour turns).
+    pub margin_per_hour: u32,
     /// How far back the list query looks for tasks (TPNS keeps one month).
     pub lookback_days: u32,
     /// How often the details page's task is refreshed while it is open.
@@ -136,6 +139,7 @@ impl Default for SyncConfig {
             enabled: true,
             calls_per_hour: 200,
             reserve_per_hour: 10,
+            margin_per_hour: 2,
             lookback_days: 30,
             open_task_interval_secs: 25,
         }
@@ -431,10 +435,15 @@ impl Config {
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("configuration key `log.format`: use `text` or `json`".into());
         }
-        if self.sync.reserve_per_hour >= self.sync.calls_per_hour {
+        if self.sync.reserve_per_hour + self.sync.margin_per_hour >= self.sync.calls_per_hour {
             return bad(
-                "configuration key `sync.reserve_per_hour`: must be below sync.calls_per_hour"
+                "configuration keys `sync.reserve_per_hour` and `sync.margin_per_hour`: together they must be below sync.calls_per_hour"
                     .into(),
+            );
+        }
+        if self.sync.open_task_interval_secs == 0 {
+            return bad(
+                "configuration key `sync.open_task_interval_secs`: must be at least 1".into(),
             );
         }
         if !(self.sandbox.speedup.is_finite() && self.sandbox.speedup > 0.0) {

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod intents;
 pub mod leases;
 pub mod quota;
+pub mod sync_queries;
 pub mod task_queries;
 pub mod tasks;
 pub mod users;

@@ -65,6 +65,18 @@ impl TpnsClient {
         TpnsClient { http, options }
     }
 
+    /// The same client without automatic retries. The sync worker counts every call in its
+    /// quota ledger before making it, and a retry the ledger never saw could spend upstream
+    /// budget it does not know about; it retries on a later tick instead, counted again.
+    pub fn without_retries(&self) -> TpnsClient {
+        let mut options = self.options.clone();
+        options.max_retries = 0;
+        TpnsClient {
+            http: self.http.clone(),
+            options,
+        }
+    }
+
     /// Creates a task (`/v3/push/app`, §2), or overrides one when `req.collapse_id` is set.
     /// Never retried: a lost answer may hide a push that went out, and a second one would notify
     /// every device twice. The caller reconciles by reading tasks back.

@@ -1,0 +1,277 @@
+//! A sandbox on a manual clock, a fresh store (SQLite file or PostgreSQL database) and a
+//! `Syncer` reaching the sandbox over HTTP with the real client.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use pushdeck::apps::{AppRegistry, UpstreamApp};
+use pushdeck::clock::{ManualClock, SharedClock};
+use pushdeck::config::{SandboxSettings, SyncConfig};
+use pushdeck::feed::ChangeFeed;
+use pushdeck::sandbox::{Sandbox, SandboxConfig, SandboxHandle, TaskSpec, demo_apps};
+use pushdeck::store::Store;
+use pushdeck::sync::{Syncer, TickReport};
+use pushdeck::tpns::{ClientOptions, Credentials, TpnsClient};
+
+/// 2025-03-10 10:00:00 in TPNS's zone (+08:00), on the hour.
+pub const START_S: i64 = 1_741_572_000;
+pub const ANDROID: &str = "demo-android";
+pub const IOS: &str = "demo-ios";
+pub const HOUR_MS: i64 = 3_600_000;
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Which store a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("PUSHDECK_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A database that exists for one test (as in `tests/api/helpers.rs`).
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl TestDb {
+    pub async fn new(db: Db) -> TestDb {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tag = format!(
+            "{}_{}_{}",
+            std::process::id(),
+            n,
+            rand::random::<u32>() % 1_000_000
+        );
+        match db {
+            Db::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("pushdeck-sync-test-{tag}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                TestDb {
+                    url: format!("sqlite://{}/pushdeck.db", dir.display()),
+                    pg_name: None,
+                    dir: Some(dir),
+                }
+            }
+            Db::Postgres => {
+                let name = format!("pushdeck_sync_test_{tag}");
+                let admin = postgres_admin_url();
+                admin_exec(&admin, &format!("create database {name}")).await;
+                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    pg_name: Some(name),
+                    dir: None,
+                }
+            }
+        }
+    }
+
+    /// A migrated store on this database (each call a pool of its own: another "instance").
+    pub async fn store(&self) -> Store {
+        let store = Store::connect(&self.url, 5, Duration::from_secs(5))
+            .await
+            .expect("connect to the test database");
+        store.migrate().await.expect("migrate the test database");
+        store
+    }
+}
+
+async fn admin_exec(admin_url: &str, sql: &str) {
+    sqlx::any::install_default_drivers();
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for the sync tests: {e}"));
+    sqlx::query(sql).execute(&mut conn).await.unwrap();
+    let _ = conn.close().await;
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some(name) = self.pg_name.take() {
+            let admin = postgres_admin_url();
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(admin_exec(
+                    &admin,
+                    &format!("drop database if exists {name} with (force)"),
+                ));
+            })
+            .join();
+        }
+    }
+}
+
+/// Runs a test body once per store: `both_stores!(name, |db| async move { … })`.
+#[macro_export]
+macro_rules! both_stores {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn on_sqlite() {
+                ($body)($crate::helpers::Db::Sqlite).await
+            }
+            #[tokio::test]
+            async fn on_postgres() {
+                ($body)($crate::helpers::Db::Postgres).await
+            }
+        }
+    };
+}
+
+/// Everything a sync test drives.
+pub struct SyncEnv {
+    pub db: TestDb,
+    pub store: Store,
+    pub sandbox: SandboxHandle,
+    pub clock: Arc<ManualClock>,
+    pub apps: AppRegistry,
+    pub feed: ChangeFeed,
+    pub client: TpnsClient,
+    pub config: SyncConfig,
+    pub syncer: Arc<Syncer>,
+}
+
+/// How a test wants its world.
+pub struct Setup {
+    pub sandbox: SandboxSettings,
+    pub sync: SyncConfig,
+    /// The apps the console (and so the worker) serves.
+    pub apps: Vec<&'static str>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            sandbox: SandboxSettings {
+                seed: Some(7),
+                history_days: 0,
+                background_every_secs: 0.0,
+                ..SandboxSettings::default()
+            },
+            sync: SyncConfig::default(),
+            apps: vec![ANDROID],
+        }
+    }
+}
+
+impl SyncEnv {
+    pub async fn start(db: Db) -> SyncEnv {
+        SyncEnv::start_with(db, Setup::default()).await
+    }
+
+    pub async fn start_with(db: Db, setup: Setup) -> SyncEnv {
+        let clock = Arc::new(ManualClock::new(START_S * 1000));
+        let shared = SharedClock::manual(clock.clone());
+        let config = SandboxConfig::new(&setup.sandbox, demo_apps(), shared.clone());
+        let sandbox = Sandbox::start(config).await.expect("the sandbox starts");
+        let db = TestDb::new(db).await;
+        let store = db.store().await;
+        let mut apps = AppRegistry::default();
+        for app in sandbox.upstream_apps() {
+            if setup.apps.contains(&app.id.as_str()) {
+                store.upsert_app(&app.row()).await.unwrap();
+                apps.push(app);
+            }
+        }
+        let client = TpnsClient::new(ClientOptions {
+            connect_timeout: Duration::from_millis(500),
+            request_timeout: Duration::from_secs(3),
+            max_retries: 2,
+            retry_base_delay: Duration::from_millis(5),
+            clock: shared.clone(),
+        });
+        let feed = ChangeFeed::new(store.clone(), "test-a".into());
+        let syncer = Arc::new(Syncer::new(
+            store.clone(),
+            client.clone(),
+            apps.clone(),
+            feed.clone(),
+            shared,
+            setup.sync.clone(),
+            "test-a".into(),
+        ));
+        SyncEnv {
+            db,
+            store,
+            sandbox,
+            clock,
+            apps,
+            feed,
+            client,
+            config: setup.sync,
+            syncer,
+        }
+    }
+
+    /// A second instance on the same database, with its own connection pool and feed.
+    pub async fn another_instance(&self, instance: &str) -> Arc<Syncer> {
+        let store = self.db.store().await;
+        let feed = ChangeFeed::new(store.clone(), instance.into());
+        Arc::new(Syncer::new(
+            store,
+            self.client.clone(),
+            self.apps.clone(),
+            feed,
+            SharedClock::manual(self.clock.clone()),
+            self.config.clone(),
+            instance.into(),
+        ))
+    }
+
+    pub fn app(&self, id: &str) -> Arc<UpstreamApp> {
+        self.apps.get(id).expect("a served app").clone()
+    }
+
+    pub fn creds(&self, id: &str) -> Credentials {
+        self.app(id).creds.clone()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        use pushdeck::clock::Clock;
+        self.clock.now_ms()
+    }
+
+    pub fn advance(&self, d: Duration) {
+        self.clock.advance_ms(d.as_millis() as i64);
+    }
+
+    /// Ticks, then moves the clock `step`, for `total` of clock time.
+    pub async fn run_for(&self, total: Duration, step: Duration) -> Vec<TickReport> {
+        let mut reports = Vec::new();
+        let end = self.now_ms() + total.as_millis() as i64;
+        while self.now_ms() < end {
+            reports.push(self.syncer.tick().await);
+            self.advance(step);
+        }
+        reports
+    }
+
+    /// A task created directly in the sandbox, as the app's backend would.
+    pub fn create(&self, app: &str, spec: &TaskSpec) -> String {
+        self.sandbox.create_task(app, spec).expect("a demo app")
+    }
+
+    pub fn scheduled(&self, app: &str, in_secs: u64) -> String {
+        let spec = TaskSpec {
+            send_in: Some(Duration::from_secs(in_secs)),
+            ..TaskSpec::default()
+        };
+        self.create(app, &spec)
+    }
+}

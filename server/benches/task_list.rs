@@ -11,14 +11,15 @@ use pushdeck::auth::hash_password;
 use pushdeck::clock::SharedClock;
 use pushdeck::config::Config;
 use pushdeck::startup::Application;
-use pushdeck::store::task_queries::{list_sql, ListFilter, Page};
-use pushdeck::store::users::Role;
 use pushdeck::store::Store;
+use pushdeck::store::task_queries::{ListFilter, Page, list_sql};
+use pushdeck::store::users::Role;
 
 const APP: &str = "bench";
 const WORDS: [&str; 24] = [
-    "spring", "sale", "flash", "deal", "new", "arrivals", "weekend", "coupon", "order", "shipped", "price", "drop",
-    "member", "points", "expire", "today", "free", "delivery", "back", "stock", "event", "reminder", "last", "chance",
+    "spring", "sale", "flash", "deal", "new", "arrivals", "weekend", "coupon", "order", "shipped",
+    "price", "drop", "member", "points", "expire", "today", "free", "delivery", "back", "stock",
+    "event", "reminder", "last", "chance",
 ];
 const STATUSES: [(&str, u32); 8] = [
     ("PUSH_FINISHED", 55),
@@ -32,19 +33,30 @@ const STATUSES: [(&str, u32); 8] = [
 ];
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
-        let n: i64 = std::env::var("PUSHDECK_BENCH_TASKS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+        let n: i64 = std::env::var("PUSHDECK_BENCH_TASKS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000_000);
         let dir = std::env::temp_dir().join(format!("pushdeck-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let sqlite = format!("sqlite://{}/bench.db", dir.display());
         run("SQLite", &sqlite, n).await;
-        let admin = std::env::var("PUSHDECK_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = std::env::var("PUSHDECK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
         let name = format!("pushdeck_bench_{}", std::process::id());
         exec(&admin, &format!("create database {name}")).await;
         let base = admin.rsplit_once('/').unwrap().0.to_string();
         run("PostgreSQL", &format!("{base}/{name}"), n).await;
-        exec(&admin, &format!("drop database if exists {name} with (force)")).await;
+        exec(
+            &admin,
+            &format!("drop database if exists {name} with (force)"),
+        )
+        .await;
         let _ = std::fs::remove_dir_all(dir);
     });
 }
@@ -65,29 +77,53 @@ async fn run(label: &str, url: &str, n: i64) {
     config.log.filter = "warn".into();
     let pw = "bench-password-123";
     config.apps = vec![];
-    let store = Store::connect(url, 5, Duration::from_secs(5)).await.unwrap();
+    let store = Store::connect(url, 5, Duration::from_secs(5))
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     let t = Instant::now();
     seed(&store, n).await;
-    println!("{label}: seeded {n} tasks in {:.1} s", t.elapsed().as_secs_f64());
-    store.add_user("bench", &hash_password(pw), Role::Viewer, &[], 0).await.unwrap();
+    println!(
+        "{label}: seeded {n} tasks in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    store
+        .add_user("bench", &hash_password(pw), Role::Viewer, &[], 0)
+        .await
+        .unwrap();
     store.close().await;
 
-    let app_env = [("PUSHDECK__APPS__0__ID", APP), ("PUSHDECK__APPS__0__NAME", "Bench"), ("PUSHDECK__APPS__0__PLATFORM", "android"), ("PUSHDECK__APPS__0__ACCESS_ID", "1"), ("PUSHDECK__APPS__0__SECRET_KEY", "x"), ("PUSHDECK__APPS__0__ACCESS_POINT", "custom"), ("PUSHDECK__APPS__0__BASE_URL", "http://127.0.0.1:9")];
-    let env: Vec<(String, String)> = app_env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let app_env = [
+        ("PUSHDECK__APPS__0__ID", APP),
+        ("PUSHDECK__APPS__0__NAME", "Bench"),
+        ("PUSHDECK__APPS__0__PLATFORM", "android"),
+        ("PUSHDECK__APPS__0__ACCESS_ID", "1"),
+        ("PUSHDECK__APPS__0__SECRET_KEY", "x"),
+        ("PUSHDECK__APPS__0__ACCESS_POINT", "custom"),
+        ("PUSHDECK__APPS__0__BASE_URL", "http://127.0.0.1:9"),
+    ];
+    let env: Vec<(String, String)> = app_env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let mut config = Config::load_from(None, &env).unwrap();
     config.server.listen = ([127, 0, 0, 1], 0).into();
     config.database.url = url.into();
     config.sandbox.enabled = false;
     config.sync.enabled = false;
-    let app = Application::build_with(config, SharedClock::system()).await.unwrap();
+    let app = Application::build_with(config, SharedClock::system())
+        .await
+        .unwrap();
     let base = format!("http://{}", app.local_addr());
     let services = app.services();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let res = http
         .post(format!("{base}/api/login"))
         .header("origin", &base)
@@ -105,11 +141,16 @@ async fn run(label: &str, url: &str, n: i64) {
         .expect("signed in");
 
     // The query: tasks that are pushing, whose text mentions "sale", newest first, 50 rows.
-    let filter = ListFilter { statuses: vec![Status::Pushing], text: Some("sale".into()), ..Default::default() };
+    let filter = ListFilter {
+        statuses: vec![Status::Pushing],
+        text: Some("sale".into()),
+        ..Default::default()
+    };
     let (sql, args) = list_sql(APP, &filter, Page::First, 50);
     let pool = services.store.pool_for_tests().clone();
     let page_url = format!("{base}/tasks?app={APP}&status=pushing&q=sale");
-    let data_url = format!("{base}/api/tasks?query[app]={APP}&query[statuses][0]=Pushing&query[q]=sale");
+    let data_url =
+        format!("{base}/api/tasks?query[app]={APP}&query[statuses][0]=Pushing&query[q]=sale");
     let rounds = 200;
     let mut raw = Vec::new();
     let mut data = Vec::new();
@@ -119,17 +160,37 @@ async fn run(label: &str, url: &str, n: i64) {
         let t = Instant::now();
         let mut q = sqlx::query(&sql);
         for (is_int, v) in &args {
-            q = if *is_int { q.bind(v.parse::<i64>().unwrap()) } else { q.bind(v.clone()) };
+            q = if *is_int {
+                q.bind(v.parse::<i64>().unwrap())
+            } else {
+                q.bind(v.clone())
+            };
         }
         let rows = q.fetch_all(&pool).await.unwrap();
         let r = t.elapsed();
         assert_eq!(rows.len(), 51, "the query finds more than a page");
         let t = Instant::now();
-        let body = http.get(&data_url).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+        let body = http
+            .get(&data_url)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let d = t.elapsed();
         assert!(body.contains("\"rows\""), "{body}");
         let t = Instant::now();
-        let html = http.get(&page_url).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+        let html = http
+            .get(&page_url)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let p = t.elapsed();
         assert!(html.contains("data-push-id"), "the page lists tasks");
         if i > 0 {
@@ -141,9 +202,23 @@ async fn run(label: &str, url: &str, n: i64) {
     let (r50, r99) = pct(&mut raw);
     let (d50, d99) = pct(&mut data);
     let (p50, p99) = pct(&mut page);
-    println!("{label}: raw SQL of the page's query   p50 {:>8.2} ms  p99 {:>8.2} ms", ms(r50), ms(r99));
-    println!("{label}: the page's data (/api/tasks)   p50 {:>8.2} ms  p99 {:>8.2} ms   ({:.2}x raw at p50)", ms(d50), ms(d99), ms(d50) / ms(r50));
-    println!("{label}: the whole page (/tasks, HTML)  p50 {:>8.2} ms  p99 {:>8.2} ms   ({:.2}x raw at p50)", ms(p50), ms(p99), ms(p50) / ms(r50));
+    println!(
+        "{label}: raw SQL of the page's query   p50 {:>8.2} ms  p99 {:>8.2} ms",
+        ms(r50),
+        ms(r99)
+    );
+    println!(
+        "{label}: the page's data (/api/tasks)   p50 {:>8.2} ms  p99 {:>8.2} ms   ({:.2}x raw at p50)",
+        ms(d50),
+        ms(d99),
+        ms(d50) / ms(r50)
+    );
+    println!(
+        "{label}: the whole page (/tasks, HTML)  p50 {:>8.2} ms  p99 {:>8.2} ms   ({:.2}x raw at p50)",
+        ms(p50),
+        ms(p99),
+        ms(p50) / ms(r50)
+    );
     let _ = stop.send(());
     let _ = server.await;
 }
@@ -186,7 +261,14 @@ async fn seed(store: &Store, n: i64) {
             let created = now - (n - k) * 90 * 86_400 / n;
             let pick = (next() % 100) as u32;
             let mut acc = 0;
-            let status = STATUSES.iter().find(|(_, w)| { acc += w; pick < acc }).map(|(s, _)| *s).unwrap_or("PUSH_FINISHED");
+            let status = STATUSES
+                .iter()
+                .find(|(_, w)| {
+                    acc += w;
+                    pick < acc
+                })
+                .map(|(s, _)| *s)
+                .unwrap_or("PUSH_FINISHED");
             let w = |r: u64| WORDS[(r % WORDS.len() as u64) as usize];
             let title = format!("{} {} {}", w(next()), w(next()), w(next()));
             let content = format!("{} {} {} {}", w(next()), w(next()), w(next()), w(next()));

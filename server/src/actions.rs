@@ -87,7 +87,7 @@ impl ActionService {
         actor: &Actor,
         req: &ActionRequest,
     ) -> Result<ActionOutcome, ActionError> {
-        validate_shape(req)?;
+        validate_push_id(req)?;
         // A retried or double-submitted request: answer with the first one's outcome.
         if let Some(earlier) = self.store.intent_by_key(&req.idempotency_key).await? {
             return self.answer_same_key(app, req, earlier).await;
@@ -104,6 +104,12 @@ impl ActionService {
             utc_offset_minutes: self.utc_offset_minutes,
         };
         if let Err(refusal) = check(req.action, &view::facts(&task), &ctx) {
+            // Another action of ours is under way: say whose.
+            if refusal.kind == RefusalKind::InFlight
+                && let Some(other) = self.store.pending_intent(&app.id, &req.push_id).await?
+            {
+                return self.refuse(app, actor, req, self.busy(&other)).await;
+            }
             // Someone else's action made this one impossible: say who and when.
             if refusal.kind == RefusalKind::Status
                 && let Some(first) = self
@@ -147,6 +153,7 @@ impl ActionService {
                 ),
             });
         }
+        validate_override(req)?;
         if req.action == Action::Override
             && task.platform == Platform::Android
             && req.choice.is_none()
@@ -259,6 +266,21 @@ impl ActionService {
         Err(err)
     }
 
+    /// The answer when another operator's action on the task is under way.
+    fn busy(&self, other: &Intent) -> ActionError {
+        let at = other.created_at_ms / 1000;
+        ActionError::Conflict {
+            message: format!(
+                "{} started {} on this task at {}; wait for its outcome.",
+                other.username,
+                other.action.label(),
+                self.when(at)
+            ),
+            by: Some(other.username.clone()),
+            at: Some(at),
+        }
+    }
+
     /// Status strings for sentences.
     pub(crate) fn status_sentence(&self, action: Action, status: Status) -> String {
         if status == action.expected_status() {
@@ -277,8 +299,8 @@ impl ActionService {
     }
 }
 
-/// Checks what can be checked without the database.
-fn validate_shape(req: &ActionRequest) -> Result<(), ActionError> {
+/// A push ID is plain alphanumerics (TPNS's are digits); anything else is not one.
+fn validate_push_id(req: &ActionRequest) -> Result<(), ActionError> {
     if req.push_id.is_empty()
         || req.push_id.len() > 40
         || !req.push_id.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -288,6 +310,11 @@ fn validate_shape(req: &ActionRequest) -> Result<(), ActionError> {
             message: "That is not a push ID.".into(),
         });
     }
+    Ok(())
+}
+
+/// The override's new message: present and within TPNS's sizes.
+fn validate_override(req: &ActionRequest) -> Result<(), ActionError> {
     if req.action == Action::Override {
         let title = req.title.as_deref().map(str::trim).unwrap_or("");
         let content = req.content.as_deref().map(str::trim).unwrap_or("");

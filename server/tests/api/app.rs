@@ -7,12 +7,12 @@ use app::domain::Action;
 use pushdeck::auth::hash_password;
 use pushdeck::clock::{ManualClock, SharedClock};
 use pushdeck::config::SandboxSettings;
-use pushdeck::sandbox::{demo_apps, Sandbox, SandboxConfig, SandboxHandle};
+use pushdeck::sandbox::{Sandbox, SandboxConfig, SandboxHandle, demo_apps};
 use pushdeck::startup::{Application, Services};
 use pushdeck::store::users::Role;
 use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 
-use crate::helpers::{test_config, Db, TestDb};
+use crate::helpers::{Db, TestDb, test_config};
 
 /// 2026-11-27 12:00:00 UTC: where manual clocks start.
 pub const T0_MS: i64 = 1_795_780_800_000;
@@ -33,7 +33,6 @@ pub struct TestApp {
 #[derive(Clone, Debug)]
 pub struct Session {
     pub cookie: String,
-
 }
 
 /// How to build the app.
@@ -77,7 +76,12 @@ impl TestApp {
         TestApp::start_console(db, clock, manual, sandbox).await
     }
 
-    async fn start_console(db: TestDb, clock: SharedClock, manual: Option<Arc<ManualClock>>, sandbox: SandboxHandle) -> TestApp {
+    async fn start_console(
+        db: TestDb,
+        clock: SharedClock,
+        manual: Option<Arc<ManualClock>>,
+        sandbox: SandboxHandle,
+    ) -> TestApp {
         let mut config = test_config(&db.url);
         config.sync.calls_per_hour = 100_000;
         config.upstream.request_timeout_secs = 1.0;
@@ -129,12 +133,20 @@ impl TestApp {
     pub async fn restart(mut self) -> TestApp {
         self.halt().await;
         let clock = self.services.clock.clone();
-        let TestApp { db, clock: manual, sandbox, .. } = self;
+        let TestApp {
+            db,
+            clock: manual,
+            sandbox,
+            ..
+        } = self;
         TestApp::start_console(db, clock, manual, sandbox).await
     }
 
     pub fn advance(&self, secs: i64) {
-        self.clock.as_ref().expect("a manual clock").advance_ms(secs * 1000);
+        self.clock
+            .as_ref()
+            .expect("a manual clock")
+            .advance_ms(secs * 1000);
     }
 
     /// Adds a user with a role and permissions and signs them in.
@@ -142,7 +154,13 @@ impl TestApp {
         let password = format!("{username}-password-123");
         self.services
             .store
-            .add_user(username, &hash_password(&password), role, perms, self.services.clock.now())
+            .add_user(
+                username,
+                &hash_password(&password),
+                role,
+                perms,
+                self.services.clock.now(),
+            )
             .await
             .unwrap()
             .expect("a new username");
@@ -154,7 +172,11 @@ impl TestApp {
     }
 
     /// Signs in through the server function, as the sign-in form does.
-    pub async fn login(&self, username: &str, password: &str) -> Result<Session, reqwest::Response> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<Session, reqwest::Response> {
         let res = self
             .http
             .post(format!("{}/api/login", self.base))
@@ -177,7 +199,12 @@ impl TestApp {
     }
 
     /// A POST (a server function or a form), from the console's own origin.
-    pub async fn post(&self, s: Option<&Session>, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post(
+        &self,
+        s: Option<&Session>,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut req = self
             .http
             .post(format!("{}{path}", self.base))
@@ -199,7 +226,15 @@ impl TestApp {
     }
 
     /// Performs an action through the `act` server function.
-    pub async fn act(&self, s: &Session, app: &str, push_id: &str, action: Action, key: &str, extra: &[(&str, &str)]) -> Result<app::dto::ActionOutcome, app::error::AppError> {
+    pub async fn act(
+        &self,
+        s: &Session,
+        app: &str,
+        push_id: &str,
+        action: Action,
+        key: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<app::dto::ActionOutcome, app::error::AppError> {
         let mut form = vec![
             ("app", app),
             ("push_id", push_id),
@@ -213,14 +248,22 @@ impl TestApp {
 
     /// Creates a task in the sandbox (as the app's backend would) and imports it into the store.
     pub async fn task(&self, app: &str, spec: &pushdeck::sandbox::TaskSpec) -> String {
-        let push_id = self.sandbox.create_task(app, spec).expect("create a sandbox task");
+        let push_id = self
+            .sandbox
+            .create_task(app, spec)
+            .expect("create a sandbox task");
         self.import(app, &push_id).await;
         push_id
     }
 
     /// Reads a task from the sandbox into the store, as the sync worker would.
     pub async fn import(&self, app: &str, push_id: &str) {
-        let upstream = self.services.apps.get(app).expect("a configured app").clone();
+        let upstream = self
+            .services
+            .apps
+            .get(app)
+            .expect("a configured app")
+            .clone();
         self.services
             .sync
             .refresh_task(&upstream, push_id, pushdeck::sync::RefreshReason::New)
@@ -230,17 +273,26 @@ impl TestApp {
     }
 
     pub async fn status(&self, app: &str, push_id: &str) -> app::domain::Status {
-        self.services.store.get_task(app, push_id).await.unwrap().unwrap().status
+        self.services
+            .store
+            .get_task(app, push_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status
     }
 }
 
 /// A server function's answer: its value, or the typed error it sent.
-pub async fn decode<T: serde::de::DeserializeOwned>(res: reqwest::Response) -> Result<T, app::error::AppError> {
+pub async fn decode<T: serde::de::DeserializeOwned>(
+    res: reqwest::Response,
+) -> Result<T, app::error::AppError> {
     let ok = res.status().is_success();
     let body = res.text().await.unwrap();
     if ok {
         Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("a value, got {body}: {e}")))
     } else {
-        Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("a typed error, got {body}: {e}")))
+        Err(serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("a typed error, got {body}: {e}")))
     }
 }

@@ -2,11 +2,11 @@
 
 use app::domain::Action;
 use app::error::AppError;
-use pushdeck::sandbox::{TaskSpec, DEMO_ANDROID_SECRET, DEMO_IOS_SECRET, DEMO_NEWS_SECRET};
+use pushdeck::sandbox::{DEMO_ANDROID_SECRET, DEMO_IOS_SECRET, DEMO_NEWS_SECRET, TaskSpec};
 use pushdeck::store::users::Role;
 use reqwest::StatusCode;
 
-use crate::app::{decode, Options, Session, TestApp};
+use crate::app::{Options, Session, TestApp, decode};
 use crate::both_stores;
 use crate::helpers::Db;
 
@@ -17,7 +17,16 @@ enum Cell {
 }
 use Cell::*;
 
-const ROLES: [&str; 8] = ["anonymous", "viewer", "operator", "op-no-terminate", "op-no-recall", "op-no-override", "op-no-cancel", "admin"];
+const ROLES: [&str; 8] = [
+    "anonymous",
+    "viewer",
+    "operator",
+    "op-no-terminate",
+    "op-no-recall",
+    "op-no-override",
+    "op-no-cancel",
+    "admin",
+];
 
 async fn sessions(app: &TestApp) -> Vec<(&'static str, Option<Session>)> {
     let mut out = vec![("anonymous", None)];
@@ -39,7 +48,10 @@ async fn sessions(app: &TestApp) -> Vec<(&'static str, Option<Session>)> {
 /// Refused means: sent to sign in, 401/403, or the typed Unauthorized/Forbidden.
 async fn judge(res: reqwest::Response) -> Cell {
     let status = res.status();
-    if status == StatusCode::SEE_OTHER || status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+    if status == StatusCode::SEE_OTHER
+        || status == StatusCode::UNAUTHORIZED
+        || status == StatusCode::FORBIDDEN
+    {
         return Refused;
     }
     let body = res.text().await.unwrap_or_default();
@@ -56,149 +68,320 @@ async fn judge(res: reqwest::Response) -> Cell {
 }
 
 fn row(expect: &str) -> Vec<Cell> {
-    expect.chars().filter(|c| !c.is_whitespace()).map(|c| if c == 'Y' { Allowed } else { Refused }).collect()
+    expect
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == 'Y' { Allowed } else { Refused })
+        .collect()
 }
 
-both_stores!(every_server_function_and_endpoint_is_allowed_or_refused_by_role, |db: Db| async move {
-    let app = TestApp::spawn(db).await;
-    let id = app.task("demo-android", &TaskSpec::default()).await;
-    let who = sessions(&app).await;
-    let task_page = format!("/tasks/{id}?app=demo-android");
-    let task_fn = format!("/api/task?app=demo-android&push_id={id}");
-    //                       anon viewer op  -term -rec -ovr -can admin
-    let gets: Vec<(&str, String, &str)> = vec![
-        ("page /tasks", "/tasks".into(), "N Y Y Y Y Y Y Y"),
-        ("page /tasks/{id}", task_page.clone(), "N Y Y Y Y Y Y Y"),
-        ("page /audit", "/audit".into(), "N Y Y Y Y Y Y Y"),
-        ("page /admin", "/admin".into(), "N N N N N N N Y"),
-        ("fn apps", "/api/apps".into(), "N Y Y Y Y Y Y Y"),
-        ("fn tasks", "/api/tasks?query[app]=demo-android".into(), "N Y Y Y Y Y Y Y"),
-        ("fn task", task_fn.clone(), "N Y Y Y Y Y Y Y"),
-        ("fn session", "/api/session".into(), "Y Y Y Y Y Y Y Y"),
-        ("fn audit", "/api/audit".into(), "N Y Y Y Y Y Y Y"),
-        ("fn admin", "/api/admin".into(), "N N N N N N N Y"),
-        ("sse /events", "/events?app=demo-android".into(), "N Y Y Y Y Y Y Y"),
-        ("csv /audit.csv", "/audit.csv".into(), "N Y Y Y Y Y Y Y"),
-        ("/healthz", "/healthz".into(), "Y Y Y Y Y Y Y Y"),
-        ("/readyz", "/readyz".into(), "Y Y Y Y Y Y Y Y"),
-    ];
-    let mut failures = Vec::new();
-    for (name, path, expect) in &gets {
-        for ((role, s), want) in who.iter().zip(row(expect)) {
-            let got = if path.starts_with("/events") {
-                // The stream stays open: the status line is the answer.
-                let res = app.get(s.as_ref(), path).await;
-                if res.status() == StatusCode::OK { Allowed } else { Refused }
-            } else {
-                judge(app.get(s.as_ref(), path).await).await
-            };
-            if got != want {
-                failures.push(format!("{name} as {role}: {got:?}, expected {want:?}"));
+both_stores!(
+    every_server_function_and_endpoint_is_allowed_or_refused_by_role,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        let id = app.task("demo-android", &TaskSpec::default()).await;
+        let who = sessions(&app).await;
+        let task_page = format!("/tasks/{id}?app=demo-android");
+        let task_fn = format!("/api/task?app=demo-android&push_id={id}");
+        //                       anon viewer op  -term -rec -ovr -can admin
+        let gets: Vec<(&str, String, &str)> = vec![
+            ("page /tasks", "/tasks".into(), "N Y Y Y Y Y Y Y"),
+            ("page /tasks/{id}", task_page.clone(), "N Y Y Y Y Y Y Y"),
+            ("page /audit", "/audit".into(), "N Y Y Y Y Y Y Y"),
+            ("page /admin", "/admin".into(), "N N N N N N N Y"),
+            ("fn apps", "/api/apps".into(), "N Y Y Y Y Y Y Y"),
+            (
+                "fn tasks",
+                "/api/tasks?query[app]=demo-android".into(),
+                "N Y Y Y Y Y Y Y",
+            ),
+            ("fn task", task_fn.clone(), "N Y Y Y Y Y Y Y"),
+            ("fn session", "/api/session".into(), "Y Y Y Y Y Y Y Y"),
+            (
+                "fn audit",
+                "/api/audit?query[user]=nobody".into(),
+                "N Y Y Y Y Y Y Y",
+            ),
+            ("fn admin", "/api/admin".into(), "N N N N N N N Y"),
+            (
+                "sse /events",
+                "/events?app=demo-android".into(),
+                "N Y Y Y Y Y Y Y",
+            ),
+            ("csv /audit.csv", "/audit.csv".into(), "N Y Y Y Y Y Y Y"),
+            ("/healthz", "/healthz".into(), "Y Y Y Y Y Y Y Y"),
+            ("/readyz", "/readyz".into(), "Y Y Y Y Y Y Y Y"),
+        ];
+        let mut failures = Vec::new();
+        for (name, path, expect) in &gets {
+            for ((role, s), want) in who.iter().zip(row(expect)) {
+                let got = if path.starts_with("/events") {
+                    // The stream stays open: the status line is the answer.
+                    let res = app.get(s.as_ref(), path).await;
+                    if res.status() == StatusCode::OK {
+                        Allowed
+                    } else {
+                        Refused
+                    }
+                } else {
+                    judge(app.get(s.as_ref(), path).await).await
+                };
+                if got != want {
+                    failures.push(format!("{name} as {role}: {got:?}, expected {want:?}"));
+                }
             }
         }
-    }
-    // Posts. An action on a task that does not exist is refused by the role check first, so
-    // "allowed" shows as NotFound and changes nothing.
-    let posts: Vec<(&str, &str, Vec<(&str, &str)>, &str)> = vec![
-        ("fn refresh", "/api/refresh", vec![("app", "demo-android"), ("push_id", "0")], "N N Y Y Y Y Y Y"),
-        ("fn act terminate", "/api/act", act("terminate"), "N N Y N Y Y Y Y"),
-        ("fn act recall", "/api/act", act("recall"), "N N Y Y N Y Y Y"),
-        ("fn act override", "/api/act", act("override"), "N N Y Y Y N Y Y"),
-        ("fn act cancel", "/api/act", act("cancel"), "N N Y Y Y Y N Y"),
-        ("fn update_user", "/api/admin/update_user", vec![("username", "nobody"), ("role", "viewer")], "N N N N N N N Y"),
-        ("fn disable_user", "/api/admin/disable_user", vec![("username", "nobody")], "N N N N N N N Y"),
-        ("fn login", "/api/login", vec![("username", "nobody"), ("password", "wrong-password")], "Y Y Y Y Y Y Y Y"),
-    ];
-    for (name, path, form, expect) in &posts {
-        for ((role, s), want) in who.iter().zip(row(expect)) {
-            let got = judge(app.post(s.as_ref(), path, form).await).await;
-            if got != want {
-                failures.push(format!("{name} as {role}: {got:?}, expected {want:?}"));
+        // Posts. An action on a task that does not exist is refused by the role check first, so
+        // "allowed" shows as NotFound and changes nothing.
+        let posts: Vec<(&str, &str, Vec<(&str, &str)>, &str)> = vec![
+            (
+                "fn refresh",
+                "/api/refresh",
+                vec![("app", "demo-android"), ("push_id", "0")],
+                "N N Y Y Y Y Y Y",
+            ),
+            (
+                "fn act terminate",
+                "/api/act",
+                act("terminate"),
+                "N N Y N Y Y Y Y",
+            ),
+            (
+                "fn act recall",
+                "/api/act",
+                act("recall"),
+                "N N Y Y N Y Y Y",
+            ),
+            (
+                "fn act override",
+                "/api/act",
+                act("override"),
+                "N N Y Y Y N Y Y",
+            ),
+            (
+                "fn act cancel",
+                "/api/act",
+                act("cancel"),
+                "N N Y Y Y Y N Y",
+            ),
+            (
+                "fn update_user",
+                "/api/admin/update_user",
+                vec![("username", "nobody"), ("role", "viewer")],
+                "N N N N N N N Y",
+            ),
+            (
+                "fn disable_user",
+                "/api/admin/disable_user",
+                vec![("username", "nobody")],
+                "N N N N N N N Y",
+            ),
+            (
+                "fn login",
+                "/api/login",
+                vec![("username", "nobody"), ("password", "wrong-password")],
+                "Y Y Y Y Y Y Y Y",
+            ),
+        ];
+        for (name, path, form, expect) in &posts {
+            for ((role, s), want) in who.iter().zip(row(expect)) {
+                let got = judge(app.post(s.as_ref(), path, form).await).await;
+                if got != want {
+                    failures.push(format!("{name} as {role}: {got:?}, expected {want:?}"));
+                }
             }
         }
-    }
-    for ((role, s), want) in who.iter().zip(row("N N N N N N N Y")) {
-        let name = format!("user-{role}");
-        let got = judge(app.post(s.as_ref(), "/api/admin/add_user", &[("username", &name), ("role", "viewer"), ("password", "a-long-password-1")]).await).await;
-        if got != want {
-            failures.push(format!("fn add_user as {role}: {got:?}, expected {want:?}"));
+        for ((role, s), want) in who.iter().zip(row("N N N N N N N Y")) {
+            let name = format!("user-{role}");
+            let got = judge(
+                app.post(
+                    s.as_ref(),
+                    "/api/admin/add_user",
+                    &[
+                        ("username", &name),
+                        ("role", "viewer"),
+                        ("password", "a-long-password-1"),
+                    ],
+                )
+                .await,
+            )
+            .await;
+            if got != want {
+                failures.push(format!("fn add_user as {role}: {got:?}, expected {want:?}"));
+            }
         }
-    }
-    // Signing out is allowed to everyone and ends the session.
-    for (role, s) in &who {
-        let res = app.post(s.as_ref(), "/api/logout", &[]).await;
-        assert!(res.status().is_success() || res.status().is_redirection(), "logout as {role}: {}", res.status());
-        if let Some(s) = s {
-            assert_eq!(judge(app.get(Some(s), "/api/apps").await).await, Refused, "{role} still signed in");
+        // Signing out is allowed to everyone and ends the session.
+        for (role, s) in &who {
+            let res = app.post(s.as_ref(), "/api/logout", &[]).await;
+            assert!(
+                res.status().is_success() || res.status().is_redirection(),
+                "logout as {role}: {}",
+                res.status()
+            );
+            if let Some(s) = s {
+                assert_eq!(
+                    judge(app.get(Some(s), "/api/apps").await).await,
+                    Refused,
+                    "{role} still signed in"
+                );
+            }
         }
+        assert!(
+            failures.is_empty(),
+            "authorization matrix:\n{}",
+            failures.join("\n")
+        );
+        assert_eq!(ROLES.len(), who.len());
+        // Nothing changed upstream for all those refused or allowed-but-missing actions.
+        for ep in [
+            pushdeck::tpns::Endpoint::Stop,
+            pushdeck::tpns::Endpoint::Revoke,
+            pushdeck::tpns::Endpoint::Cancel,
+            pushdeck::tpns::Endpoint::Push,
+        ] {
+            assert_eq!(app.sandbox.traffic("demo-android", ep).calls, 0);
+        }
+        app.stop().await;
     }
-    assert!(failures.is_empty(), "authorization matrix:\n{}", failures.join("\n"));
-    assert_eq!(ROLES.len(), who.len());
-    // Nothing changed upstream for all those refused or allowed-but-missing actions.
-    for ep in [pushdeck::tpns::Endpoint::Stop, pushdeck::tpns::Endpoint::Revoke, pushdeck::tpns::Endpoint::Cancel, pushdeck::tpns::Endpoint::Push] {
-        assert_eq!(app.sandbox.traffic("demo-android", ep).calls, 0);
-    }
-    app.stop().await;
-});
+);
 
 fn act(action: &'static str) -> Vec<(&'static str, &'static str)> {
-    vec![("app", "demo-android"), ("push_id", "0"), ("action", action), ("idempotency_key", action), ("title", "t"), ("content", "c"), ("choice", "abort")]
+    vec![
+        ("app", "demo-android"),
+        ("push_id", "0"),
+        ("action", action),
+        ("idempotency_key", action),
+        ("title", "t"),
+        ("content", "c"),
+        ("choice", "abort"),
+    ]
 }
 
-both_stores!(a_wrong_password_and_an_unknown_user_get_the_same_answer, |db: Db| async move {
-    let app = TestApp::spawn(db).await;
-    app.operator("olivia").await;
-    let answer = |res: reqwest::Response| async move { decode::<()>(res).await.unwrap_err() };
-    let wrong = answer(app.post(None, "/api/login", &[("username", "olivia"), ("password", "not-it-at-all")]).await).await;
-    let unknown = answer(app.post(None, "/api/login", &[("username", "nobody"), ("password", "not-it-at-all")]).await).await;
-    assert_eq!(wrong, unknown);
-    assert_eq!(wrong.to_string(), "Wrong username or password.");
-    assert!(app.login("olivia", "olivia-password-123").await.is_ok());
-    app.stop().await;
-});
+both_stores!(
+    a_wrong_password_and_an_unknown_user_get_the_same_answer,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        app.operator("olivia").await;
+        let answer = |res: reqwest::Response| async move { decode::<()>(res).await.unwrap_err() };
+        let wrong = answer(
+            app.post(
+                None,
+                "/api/login",
+                &[("username", "olivia"), ("password", "not-it-at-all")],
+            )
+            .await,
+        )
+        .await;
+        let unknown = answer(
+            app.post(
+                None,
+                "/api/login",
+                &[("username", "nobody"), ("password", "not-it-at-all")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(wrong, unknown);
+        assert_eq!(wrong.to_string(), "Wrong username or password.");
+        assert!(app.login("olivia", "olivia-password-123").await.is_ok());
+        app.stop().await;
+    }
+);
 
-both_stores!(sign_in_is_throttled_per_username_and_reveals_nothing, |db: Db| async move {
-    let app = TestApp::spawn(db).await;
-    app.operator("olivia").await;
-    for _ in 0..5 {
-        let res = app.post(None, "/api/login", &[("username", "olivia"), ("password", "guess-guess-guess")]).await;
-        assert_eq!(decode::<()>(res).await.unwrap_err().to_string(), "Wrong username or password.");
+both_stores!(
+    sign_in_is_throttled_per_username_and_reveals_nothing,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        app.operator("olivia").await;
+        for _ in 0..5 {
+            let res = app
+                .post(
+                    None,
+                    "/api/login",
+                    &[("username", "olivia"), ("password", "guess-guess-guess")],
+                )
+                .await;
+            assert_eq!(
+                decode::<()>(res).await.unwrap_err().to_string(),
+                "Wrong username or password."
+            );
+        }
+        // Now even the right password waits, and the message says nothing about the account.
+        let res = app
+            .post(
+                None,
+                "/api/login",
+                &[("username", "olivia"), ("password", "olivia-password-123")],
+            )
+            .await;
+        assert_eq!(decode::<()>(res).await.unwrap_err(), AppError::Throttled);
+        // From the same address, guessing across many usernames is throttled too.
+        app.operator("pat").await;
+        for i in 0..20 {
+            let name = format!("someone{i}");
+            let _ = app
+                .post(
+                    None,
+                    "/api/login",
+                    &[("username", name.as_str()), ("password", "x")],
+                )
+                .await;
+        }
+        let res = app
+            .post(
+                None,
+                "/api/login",
+                &[("username", "pat"), ("password", "pat-password-123")],
+            )
+            .await;
+        assert_eq!(decode::<()>(res).await.unwrap_err(), AppError::Throttled);
+        app.stop().await;
     }
-    // Now even the right password waits, and the message says nothing about the account.
-    let res = app.post(None, "/api/login", &[("username", "olivia"), ("password", "olivia-password-123")]).await;
-    assert_eq!(decode::<()>(res).await.unwrap_err(), AppError::Throttled);
-    // From the same address, guessing across many usernames is throttled too.
-    app.operator("pat").await;
-    for i in 0..20 {
-        let name = format!("someone{i}");
-        let _ = app.post(None, "/api/login", &[("username", name.as_str()), ("password", "x")]).await;
-    }
-    let res = app.post(None, "/api/login", &[("username", "pat"), ("password", "pat-password-123")]).await;
-    assert_eq!(decode::<()>(res).await.unwrap_err(), AppError::Throttled);
-    app.stop().await;
-});
+);
 
-both_stores!(sessions_expire_when_idle_and_at_their_absolute_limit, |db: Db| async move {
-    let app = TestApp::spawn_with(db, Options { manual_clock: true, ..Default::default() }).await;
-    let s = app.operator("olivia").await;
-    assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Allowed);
-    app.advance(61 * 60);
-    assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Refused, "idle for over an hour");
-    let s = app.login("olivia", "olivia-password-123").await.unwrap();
-    // Active every 50 minutes, the session still ends 12 hours after sign-in.
-    for _ in 0..14 {
-        app.advance(50 * 60);
-        let _ = app.get(Some(&s), "/api/apps").await;
+both_stores!(
+    sessions_expire_when_idle_and_at_their_absolute_limit,
+    |db: Db| async move {
+        let app = TestApp::spawn_with(
+            db,
+            Options {
+                manual_clock: true,
+                ..Default::default()
+            },
+        )
+        .await;
+        let s = app.operator("olivia").await;
+        assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Allowed);
+        app.advance(61 * 60);
+        assert_eq!(
+            judge(app.get(Some(&s), "/api/apps").await).await,
+            Refused,
+            "idle for over an hour"
+        );
+        let s = app.login("olivia", "olivia-password-123").await.unwrap();
+        // Active every 50 minutes, the session still ends 12 hours after sign-in.
+        for _ in 0..15 {
+            app.advance(50 * 60);
+            let _ = app.get(Some(&s), "/api/apps").await;
+        }
+        assert_eq!(
+            judge(app.get(Some(&s), "/api/apps").await).await,
+            Refused,
+            "past the absolute limit"
+        );
+        app.stop().await;
     }
-    assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Refused, "past the absolute limit");
-    app.stop().await;
-});
+);
 
 both_stores!(cross_origin_posts_are_refused, |db: Db| async move {
     let app = TestApp::spawn(db).await;
     let s = app.operator("olivia").await;
     let post = |origin: Option<&str>, referer: Option<&str>| {
-        let mut req = app.http.post(format!("{}/api/refresh", app.base)).header("cookie", &s.cookie).form(&[("app", "demo-android"), ("push_id", "0")]);
+        let mut req = app
+            .http
+            .post(format!("{}/api/refresh", app.base))
+            .header("cookie", &s.cookie)
+            .form(&[("app", "demo-android"), ("push_id", "0")]);
         if let Some(o) = origin {
             req = req.header("origin", o);
         }
@@ -207,64 +390,143 @@ both_stores!(cross_origin_posts_are_refused, |db: Db| async move {
         }
         req.send()
     };
-    assert_eq!(post(Some("http://evil.example"), None).await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(post(None, None).await.unwrap().status(), StatusCode::FORBIDDEN, "no Origin and no Referer");
-    assert_eq!(post(None, Some("http://evil.example/tasks")).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        post(Some("http://evil.example"), None)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(None, None).await.unwrap().status(),
+        StatusCode::FORBIDDEN,
+        "no Origin and no Referer"
+    );
+    assert_eq!(
+        post(None, Some("http://evil.example/tasks"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
     let same = format!("{}/tasks", app.base);
-    assert_ne!(post(None, Some(&same)).await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_ne!(post(Some(&app.base), None).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_ne!(
+        post(None, Some(&same)).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_ne!(
+        post(Some(&app.base), None).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
     app.stop().await;
 });
 
-both_stores!(a_disabled_users_live_session_stops_working, |db: Db| async move {
-    let app = TestApp::spawn(db).await;
-    let admin = app.user("ada", Role::Admin, &[]).await;
-    let s = app.operator("olivia").await;
-    assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Allowed);
-    let res = app.post(Some(&admin), "/api/admin/disable_user", &[("username", "olivia")]).await;
-    assert!(res.status().is_success(), "{}", res.status());
-    assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Refused);
-    assert_eq!(app.get(Some(&s), "/tasks").await.status(), StatusCode::SEE_OTHER);
-    assert!(app.login("olivia", "olivia-password-123").await.is_err(), "cannot sign in again");
-    let audit = app.services.store.audit_page(&Default::default(), 50).await.unwrap();
-    assert!(audit.iter().any(|e| e.action == "disable-user" && e.username == "ada" && e.detail == "olivia"));
-    app.stop().await;
-});
+both_stores!(
+    a_disabled_users_live_session_stops_working,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        let admin = app.user("ada", Role::Admin, &[]).await;
+        let s = app.operator("olivia").await;
+        assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Allowed);
+        let res = app
+            .post(
+                Some(&admin),
+                "/api/admin/disable_user",
+                &[("username", "olivia")],
+            )
+            .await;
+        assert!(res.status().is_success(), "{}", res.status());
+        assert_eq!(judge(app.get(Some(&s), "/api/apps").await).await, Refused);
+        assert_eq!(
+            app.get(Some(&s), "/tasks").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert!(
+            app.login("olivia", "olivia-password-123").await.is_err(),
+            "cannot sign in again"
+        );
+        let audit = app
+            .services
+            .store
+            .audit_page(&Default::default(), 50)
+            .await
+            .unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "disable-user" && e.username == "ada" && e.detail == "olivia")
+        );
+        app.stop().await;
+    }
+);
 
-both_stores!(secret_keys_appear_in_no_page_and_no_database_row, |db: Db| async move {
-    let app = TestApp::spawn(db).await;
-    let admin = app.user("ada", Role::Admin, &[]).await;
-    let id = app.task("demo-android", &TaskSpec::default()).await;
-    let op = app.operator("olivia").await;
-    app.act(&op, "demo-android", &id, Action::Terminate, "k", &[]).await.unwrap();
-    let secrets = [DEMO_ANDROID_SECRET, DEMO_IOS_SECRET, DEMO_NEWS_SECRET];
-    for path in ["/tasks", &format!("/tasks/{id}?app=demo-android"), "/admin", "/audit", "/api/admin", "/api/apps", "/audit.csv", "/api/session"] {
-        let body = app.get(Some(&admin), path).await.text().await.unwrap();
-        for s in secrets {
-            assert!(!body.contains(s), "{path} shows a SecretKey");
+both_stores!(
+    secret_keys_appear_in_no_page_and_no_database_row,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        let admin = app.user("ada", Role::Admin, &[]).await;
+        let id = app.task("demo-android", &TaskSpec::default()).await;
+        let op = app.operator("olivia").await;
+        app.act(&op, "demo-android", &id, Action::Terminate, "k", &[])
+            .await
+            .unwrap();
+        let secrets = [DEMO_ANDROID_SECRET, DEMO_IOS_SECRET, DEMO_NEWS_SECRET];
+        for path in [
+            "/tasks",
+            &format!("/tasks/{id}?app=demo-android"),
+            "/admin",
+            "/audit",
+            "/api/admin",
+            "/api/apps",
+            "/audit.csv",
+            "/api/session",
+        ] {
+            let body = app.get(Some(&admin), path).await.text().await.unwrap();
+            for s in secrets {
+                assert!(!body.contains(s), "{path} shows a SecretKey");
+            }
         }
+        let dump = crate::helpers::dump_database(&app.services.store).await;
+        assert!(dump.len() > 1000, "the dump covers the data");
+        for s in secrets {
+            assert!(!dump.contains(s), "a SecretKey is stored in the database");
+        }
+        app.stop().await;
     }
-    let dump = crate::helpers::dump_database(&app.services.store).await;
-    assert!(dump.len() > 1000, "the dump covers the data");
-    for s in secrets {
-        assert!(!dump.contains(s), "a SecretKey is stored in the database");
-    }
-    app.stop().await;
-});
+);
 
-both_stores!(audit_rows_cannot_be_updated_or_deleted, |db: Db| async move {
-    let app = TestApp::spawn(db).await;
-    app.operator("olivia").await;
-    let _ = app.login("olivia", "wrong-wrong-wrong").await;
-    let n = app.services.store.audit_page(&Default::default(), 10).await.unwrap().len();
-    assert!(n >= 1);
-    let pool = crate::helpers::pool(&app.services.store);
-    let upd = sqlx::query("update audit_log set outcome = 'succeeded'").execute(pool).await;
-    let del = sqlx::query("delete from audit_log").execute(pool).await;
-    for (what, r) in [("update", upd), ("delete", del)] {
-        let err = r.expect_err(&format!("{what} must be refused")).to_string();
-        assert!(err.contains("append-only"), "{what}: {err}");
+both_stores!(
+    audit_rows_cannot_be_updated_or_deleted,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        app.operator("olivia").await;
+        let _ = app.login("olivia", "wrong-wrong-wrong").await;
+        let n = app
+            .services
+            .store
+            .audit_page(&Default::default(), 10)
+            .await
+            .unwrap()
+            .len();
+        assert!(n >= 1);
+        let pool = crate::helpers::pool(&app.services.store);
+        let upd = sqlx::query("update audit_log set outcome = 'succeeded'")
+            .execute(pool)
+            .await;
+        let del = sqlx::query("delete from audit_log").execute(pool).await;
+        for (what, r) in [("update", upd), ("delete", del)] {
+            let err = r.expect_err(&format!("{what} must be refused")).to_string();
+            assert!(err.contains("append-only"), "{what}: {err}");
+        }
+        assert_eq!(
+            app.services
+                .store
+                .audit_page(&Default::default(), 10)
+                .await
+                .unwrap()
+                .len(),
+            n
+        );
+        app.stop().await;
     }
-    assert_eq!(app.services.store.audit_page(&Default::default(), 10).await.unwrap().len(), n);
-    app.stop().await;
-});
+);

@@ -142,12 +142,25 @@ pub fn pool(store: &Store) -> &sqlx::AnyPool {
 pub async fn dump_database(store: &Store) -> String {
     use sqlx::{Column, Row};
     let tables = [
-        "apps", "tasks", "task_channels", "quota_calls", "quota_state", "leases", "watches", "action_intents", "users",
-        "sessions", "login_failures", "audit_log",
+        "apps",
+        "tasks",
+        "task_channels",
+        "quota_calls",
+        "quota_state",
+        "leases",
+        "watches",
+        "action_intents",
+        "users",
+        "sessions",
+        "login_failures",
+        "audit_log",
     ];
     let mut out = String::new();
     for t in tables {
-        let rows = sqlx::query(&format!("select * from {t}")).fetch_all(pool(store)).await.unwrap();
+        let rows = sqlx::query(&format!("select * from {t}"))
+            .fetch_all(pool(store))
+            .await
+            .unwrap();
         for r in rows {
             for (i, c) in r.columns().iter().enumerate() {
                 let cell = r

@@ -183,7 +183,7 @@ pub fn ActionDialog(
                 <input type="hidden" name="app" value=task.app.clone() />
                 <input type="hidden" name="push_id" value=task.push_id.clone() />
                 <input type="hidden" name="action" value=action.slug() />
-                <input type="hidden" name="idempotency_key" prop:value=move || key.get() />
+                <input type="hidden" name="idempotency_key" value=move || key.get() />
                 <div>
                     <h2 id=heading_id2 class="text-lg font-semibold">{verb}</h2>
                     <p class="mt-0.5 text-sm text-slate-500">
@@ -264,7 +264,7 @@ fn override_fields(
         <div class="grid gap-3 sm:grid-cols-2">
             <label class="flex flex-col gap-1 text-sm font-medium">
                 "New title"
-                <input name="title" required=true maxlength="200" class=input
+                <input name="title" required=true maxlength="200" class=input value=task.title.clone()
                     prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
             </label>
             <div class="text-sm">

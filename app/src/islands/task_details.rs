@@ -115,12 +115,12 @@ pub fn TaskDetailsView(
                 {error.clone().map(|e| e.to_string()).unwrap_or_default()}
             </p>
         })}
-        <div class="grid gap-4 lg:grid-cols-[minmax(0,1fr)_26rem]">
+        <div class="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_30rem]">
             <div class="flex min-w-0 flex-col gap-4">
                 {move || header(state.get(), offset)}
                 {move || history(state.get(), offset)}
             </div>
-            <aside aria-labelledby="push-progress" class="flex flex-col gap-4 lg:row-start-1 lg:col-start-2">
+            <aside aria-labelledby="push-progress" class="flex min-w-0 flex-col gap-4 lg:row-start-1 lg:col-start-2">
                 <section class="rounded-md border border-slate-200 bg-white shadow-sm">
                     <div class="flex items-center justify-between border-b border-slate-200 px-4 py-2.5">
                         <h2 id="push-progress" class="font-semibold">"Push Progress"</h2>
@@ -165,7 +165,7 @@ fn header(d: TaskDetail, offset: i32) -> impl IntoView {
             })}
             <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
                 <Field label="Push ID"><span class="font-mono">{r.push_id.clone()}</span></Field>
-                <Field label="Audience">{r.audience.label()}<span class="block text-xs text-slate-500">{r.audience_summary.clone()}</span></Field>
+                <Field label="Audience">{r.audience.label()}{(r.audience_summary != r.audience.label()).then(|| view! { <span class="block text-xs text-slate-500">{r.audience_summary.clone()}</span> })}</Field>
                 <Field label="Platform">{r.platform.label()}</Field>
                 <Field label="Message type">{r.message_type.label()}</Field>
                 <Field label="Created">{time_text(r.created_at, offset)}</Field>
@@ -220,24 +220,24 @@ fn channels(d: TaskDetail) -> impl IntoView {
         <section class="rounded-md border border-slate-200 bg-white shadow-sm" aria-labelledby="per-channel">
             <h2 id="per-channel" class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Per channel"</h2>
             <div class="overflow-x-auto">
-                <table class="w-full text-sm">
-                    <thead class="text-xs uppercase tracking-wide text-slate-500">
+                <table class="w-full text-xs">
+                    <thead class="uppercase tracking-wide text-slate-500">
                         <tr>
-                            <th scope="col" class="px-3 py-1.5 text-left font-medium">"Channel"</th>
-                            <th scope="col" class="px-3 py-1.5 text-right font-medium">"Planned"</th>
-                            <th scope="col" class="px-3 py-1.5 text-right font-medium">"Sent"</th>
-                            <th scope="col" class="px-3 py-1.5 text-left font-medium">"Arrived"</th>
-                            <th scope="col" class="px-3 py-1.5 text-right font-medium">"Clicked"</th>
+                            <th scope="col" class="px-2 py-1.5 text-left font-medium">"Channel"</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">"Planned"</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">"Sent"</th>
+                            <th scope="col" class="px-2 py-1.5 text-left font-medium">"Arrived"</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">"Clicked"</th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">
                         {rows.into_iter().map(|(ch, c)| view! {
                             <tr>
-                                <th scope="row" class="px-3 py-1.5 text-left font-normal">{ch.label()}</th>
-                                <td class="px-3 py-1.5 text-right tabular-nums">{thousands(c.planned)}</td>
-                                <td class="px-3 py-1.5 text-right tabular-nums">{thousands(c.sent)}</td>
-                                <td class="px-3 py-1.5">{progress(c.arrived, c.planned)}</td>
-                                <td class="px-3 py-1.5 text-right tabular-nums">{thousands(c.clicked)}</td>
+                                <th scope="row" class="whitespace-nowrap px-2 py-1.5 text-left font-normal">{ch.label()}</th>
+                                <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.planned)}</td>
+                                <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.sent)}</td>
+                                <td class="px-2 py-1.5">{progress(c.arrived, c.planned)}</td>
+                                <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.clicked)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use super::dialogs::{ActionDialog, DialogState, DialogTask};
 use super::live::{Live, clock, connect};
-use crate::domain::Action;
 use crate::domain::rules::{RuleContext, check};
 use crate::domain::time::{format_age, format_datetime};
+use crate::domain::{Action, Status};
 use crate::dto::{TaskEvent, TaskPage, TaskRow};
-use crate::ui::components::{progress, status_badge, time_text};
+use crate::ui::components::{progress, status_badge, time_stacked};
 use crate::ui::query::task_href;
 
 /// The page's rows, kept live.
@@ -45,17 +45,17 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
             <table class="w-full text-left text-sm">
                 <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
                     <tr>
-                        <th scope="col" class="hidden px-3 py-2 font-medium md:table-cell">"Push ID"</th>
-                        <th scope="col" class="px-3 py-2 font-medium">"Title"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">"Audience"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">"Platform"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium xl:table-cell">"Created"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium xl:table-cell">"Scheduled"</th>
-                        <th scope="col" class="px-3 py-2 font-medium">"Status"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium sm:table-cell">"Delivery"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">"Source"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium xl:table-cell">"Last synced"</th>
-                        <th scope="col" class="px-3 py-2 font-medium"><span class="sr-only">"Actions"</span></th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium md:table-cell">"Push ID"</th>
+                        <th scope="col" class="px-2 py-2 font-medium">"Title"</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">"Audience"</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">"Platform"</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">"Created"</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">"Scheduled"</th>
+                        <th scope="col" class="px-2 py-2 font-medium">"Status"</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium sm:table-cell">"Delivery"</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">"Source"</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">"Last synced"</th>
+                        <th scope="col" class="px-2 py-2 font-medium"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">{rows}</tbody>
@@ -146,35 +146,39 @@ fn Row(
             check(Action::Cancel, &f, &ctx())
         }
     };
-    // Cancel Push is offered on scheduled tasks until they are final.
-    let offers_cancel = move || facts.scheduled && !status().is_terminal();
+    // Cancel Push is offered on scheduled tasks until TPNS reports them started; between the
+    // send time and that report it shows disabled, saying it is too late.
+    let offers_cancel =
+        move || facts.scheduled && matches!(status(), Status::Scheduled | Status::Created);
     let reason_id = format!("cancel-reason-{push_id}");
     let confirm_href = format!("{href}&confirm=cancel");
     let row_for_dialog = row.clone();
     let stale = row.stale;
     view! {
         <tr class="align-top hover:bg-slate-50" data-push-id=push_id.clone()>
-            <td class="hidden whitespace-nowrap px-3 py-2 font-mono text-xs md:table-cell">
+            <td class="hidden whitespace-nowrap px-2 py-2 font-mono text-xs md:table-cell">
                 <a href=href.clone() class="text-sky-700 hover:underline">{push_id.clone()}</a>
             </td>
-            <td class="max-w-md px-3 py-2">
-                <a href=href.clone() class="font-medium text-slate-900 hover:text-sky-700">{row.title.clone()}</a>
+            <td class="max-w-[13rem] px-2 py-2 sm:max-w-xs xl:max-w-[17rem]">
+                <a href=href.clone() class="block truncate font-medium text-slate-900 hover:text-sky-700" title=row.title.clone()>{row.title.clone()}</a>
                 <p class="truncate text-xs text-slate-500">{first_line}</p>
                 <p class="font-mono text-xs text-slate-400 md:hidden">{push_id.clone()}</p>
             </td>
-            <td class="hidden px-3 py-2 lg:table-cell">
+            <td class="hidden px-2 py-2 lg:table-cell">
                 <span class="whitespace-nowrap">{row.audience.label()}</span>
-                <p class="text-xs text-slate-500">{row.audience_summary.clone()}</p>
+                {(row.audience_summary != row.audience.label()).then(|| view! {
+                    <p class="max-w-40 truncate text-xs text-slate-500" title=row.audience_summary.clone()>{row.audience_summary.clone()}</p>
+                })}
             </td>
-            <td class="hidden px-3 py-2 lg:table-cell">{row.platform.label()}</td>
-            <td class="hidden px-3 py-2 xl:table-cell">{time_text(row.created_at, offset)}</td>
-            <td class="hidden px-3 py-2 xl:table-cell">
-                {row.send_time.map(|t| time_text(t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-400">"—"</span> }.into_any())}
+            <td class="hidden px-2 py-2 lg:table-cell">{row.platform.label()}</td>
+            <td class="hidden px-2 py-2 xl:table-cell">{time_stacked(row.created_at, offset)}</td>
+            <td class="hidden px-2 py-2 xl:table-cell">
+                {row.send_time.map(|t| time_stacked(t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-400">"—"</span> }.into_any())}
             </td>
-            <td class="px-3 py-2" data-col="status">{move || status_badge(status(), in_flight())}</td>
-            <td class="hidden px-3 py-2 sm:table-cell">{move || { let t = totals(); progress(t.arrived, t.planned) }}</td>
-            <td class="hidden px-3 py-2 lg:table-cell">{row.source.label()}</td>
-            <td class="hidden whitespace-nowrap px-3 py-2 text-xs text-slate-500 xl:table-cell">
+            <td class="px-2 py-2" data-col="status">{move || status_badge(status(), in_flight())}</td>
+            <td class="hidden px-2 py-2 sm:table-cell">{move || { let t = totals(); progress(t.arrived, t.planned) }}</td>
+            <td class="hidden px-2 py-2 lg:table-cell">{row.source.label()}</td>
+            <td class="hidden whitespace-nowrap px-2 py-2 text-xs text-slate-500 xl:table-cell">
                 {move || match synced() {
                     Some(s) => view! {
                         <span title=format_datetime(s, offset)>{format!("{} ago", format_age(ctx().now - s))}</span>
@@ -185,7 +189,7 @@ fn Row(
                     <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800" title="Not refreshed from TPNS recently">"sync stale"</span>
                 })}
             </td>
-            <td class="px-3 py-2">
+            <td class="px-2 py-2">
                 <div class="flex flex-col items-start gap-1">
                     <a href=href.clone() class="whitespace-nowrap text-sky-700 hover:underline">"View Details"</a>
                     {move || offers_cancel().then(|| {
@@ -222,7 +226,7 @@ fn Row(
                                 >
                                     "Cancel Push"
                                 </button>
-                                <p id=reason_id.clone() class="max-w-56 text-xs text-slate-500">{reason}</p>
+                                <p id=reason_id.clone() class="max-w-44 text-[11px] leading-snug text-slate-500">{reason}</p>
                             }.into_any(),
                         }
                     })}

@@ -73,7 +73,7 @@ pub fn status_badge(status: Status, in_flight: Option<Action>) -> impl IntoView 
 pub fn progress(arrived: u64, planned: u64) -> impl IntoView {
     let pct = percent(arrived, planned);
     view! {
-        <div class="min-w-28">
+        <div class="min-w-24">
             <div
                 class="h-1.5 w-full overflow-hidden rounded bg-slate-200"
                 role="progressbar"
@@ -84,7 +84,7 @@ pub fn progress(arrived: u64, planned: u64) -> impl IntoView {
             >
                 <div class="h-full rounded bg-sky-500" style=format!("width: {pct}%")></div>
             </div>
-            <div class="mt-0.5 text-xs text-slate-500 tabular-nums">
+            <div class="mt-0.5 whitespace-nowrap text-xs text-slate-500 tabular-nums">
                 {format!("{} / {}", thousands(arrived), thousands(planned))}
             </div>
         </div>
@@ -96,6 +96,18 @@ pub fn time_text(ts: i64, offset: i32) -> impl IntoView {
     view! {
         <time class="whitespace-nowrap tabular-nums" title=format_offset(offset)>
             {format_datetime(ts, offset)}
+        </time>
+    }
+}
+
+/// A time for a dense table: the date above the clock.
+pub fn time_stacked(ts: i64, offset: i32) -> impl IntoView {
+    let full = format_datetime(ts, offset);
+    let (date, clock) = full.split_at(10);
+    view! {
+        <time class="block whitespace-nowrap text-xs tabular-nums leading-tight" title=format!("{full} {}", format_offset(offset))>
+            {date.to_string()}
+            <span class="block text-slate-500">{clock.trim().to_string()}</span>
         </time>
     }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{StaticSegment, path};
+use leptos_router::{SsrMode, StaticSegment, path};
 
 use crate::pages;
 use crate::ui::layout::Layout;
@@ -28,7 +28,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The console: the router and its pages inside the common layout.
+/// The console: the router and its pages inside the common layout. Every route renders
+/// `Async`: the server waits for the page's data and sends complete HTML, so pages work without
+/// JavaScript (streamed out-of-order chunks need a script to be put in place).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -39,12 +41,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=StaticSegment("") view=pages::home::Home />
-                    <Route path=path!("/tasks") view=pages::tasks::TaskList />
-                    <Route path=path!("/tasks/:push_id") view=pages::task_details::TaskDetails />
-                    <Route path=path!("/audit") view=pages::audit::AuditLog />
-                    <Route path=path!("/admin") view=pages::admin::Admin />
-                    <Route path=path!("/login") view=pages::login::LoginPage />
+                    <Route path=StaticSegment("") view=pages::home::Home ssr=SsrMode::Async />
+                    <Route path=path!("/tasks") view=pages::tasks::TaskList ssr=SsrMode::Async />
+                    <Route path=path!("/tasks/:push_id") view=pages::task_details::TaskDetails ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=pages::audit::AuditLog ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -9,7 +9,7 @@ test("with JavaScript off the page is server-rendered and the app switcher works
   await switcher.selectOption("demo-ios");
   await page.getByRole("button", { name: "Go" }).click();
   await expect(page).toHaveURL(/[?&]app=demo-ios/);
-  await expect(page.getByText("Demo Shop · iOS")).toBeVisible();
+  await expect(page.getByText("Demo Shop · iOS · Sandbox")).toBeVisible();
 });
 
 test("with JavaScript off the filters, search and paging work and live in the URL", async ({ page, request }) => {

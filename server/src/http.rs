@@ -16,6 +16,25 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::auth::Caller;
 use crate::startup::AppState;
 
+/// What a request that panicked answers: a plain error page, never the panic's message.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error · Pushdeck</title></head>\
+         <body style=\"font-family:system-ui;margin:4rem auto;max-width:32rem\"><h1>Something went wrong</h1>\
+         <p>The server could not answer this request. It has been logged; please try again.</p>\
+         <p><a href=\"/tasks\">Back to the Task List</a></p></body></html>",
+    )
+        .into_response()
+}
+
 /// `/healthz`: the process is up.
 pub async fn healthz() -> &'static str {
     "ok"
@@ -203,6 +222,18 @@ fn csv_cell(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::csv_cell;
+
+    #[tokio::test]
+    async fn a_panic_answers_a_plain_page_without_its_message() {
+        let res = super::panic_response(Box::new("index out of bounds: secret detail".to_string()));
+        assert_eq!(res.status(), axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("Something went wrong"));
+        assert!(!body.contains("secret detail"));
+    }
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {

@@ -17,6 +17,9 @@ enum Cell {
 }
 use Cell::*;
 
+/// A POST of the matrix: its name, path, form, and expected cells.
+type Post<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, &'a str);
+
 const ROLES: [&str; 8] = [
     "anonymous",
     "viewer",
@@ -133,7 +136,7 @@ both_stores!(
         }
         // Posts. An action on a task that does not exist is refused by the role check first, so
         // "allowed" shows as NotFound and changes nothing.
-        let posts: Vec<(&str, &str, Vec<(&str, &str)>, &str)> = vec![
+        let posts: Vec<Post> = vec![
             (
                 "fn refresh",
                 "/api/refresh",

@@ -5,5 +5,6 @@ mod actions;
 mod app;
 mod auth;
 mod helpers;
+mod logs;
 mod startup;
 mod store;

@@ -67,7 +67,7 @@ pub fn connect(app: String, watch: Option<String>) -> Live {
     live
 }
 
-/// The current Unix time: the server's at render, then the browser's, ticking every 10 s so that
+/// The current Unix time: the server's at render, then the browser's, ticking every 2 s so that
 /// buttons disable themselves when a send time or an offline period passes.
 pub fn clock(rendered_at: i64) -> ReadSignal<i64> {
     let (now, set_now) = signal(rendered_at);
@@ -78,7 +78,7 @@ pub fn clock(rendered_at: i64) -> ReadSignal<i64> {
         }
         let tick = move || set_now.set((js_sys::Date::now() / 1000.0) as i64);
         tick();
-        let _ = set_interval_with_handle(tick, std::time::Duration::from_secs(10));
+        let _ = set_interval_with_handle(tick, std::time::Duration::from_secs(2));
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = set_now;

@@ -37,11 +37,12 @@ test("Recall where the upstream reports it unavailable is disabled, saying why",
 });
 
 test("Cancel Push after the send time is disabled, saying it is too late and offering Terminate", async ({ page, request }) => {
-  const id = await createTask(request, { audience: "all", sendInSecs: 8 });
-  const row = await findInTaskList(page, "demo-android", id);
-  await waitHydrated(page);
-  // The row's button disables itself once the send time passes, without a reload.
-  const b = row.getByRole("button", { name: "Cancel Push" });
+  const id = await createTask(request, { audience: "all", sendInSecs: 6 });
+  await details(page, "demo-android", id);
+  const b = page.getByRole("button", { name: "Cancel Push" });
+  // Enabled while the send time is ahead…
+  await expect(b).toBeEnabled();
+  // …and disabled once it has passed, without a reload.
   await expect(b).toBeDisabled({ timeout: 30_000 });
   await expect(b).toHaveAccessibleDescription(/^Too late: this task started sending at .*you can Terminate it instead\.$/);
 });

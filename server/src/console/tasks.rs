@@ -71,11 +71,13 @@ impl ConsoleService {
             text: q.q.clone().map(|t| t.chars().take(200).collect()),
             oldest_first: q.oldest_first,
         };
-        let list = s
-            .store
-            .list_tasks(&app.id, &filter, page, PAGE_SIZE)
-            .await
-            .map_err(internal)?;
+        // Independent reads, side by side: the page waits for the slowest, not for their sum.
+        let (list, counts, budget) = tokio::join!(
+            s.store.list_tasks(&app.id, &filter, page, PAGE_SIZE),
+            s.store.status_counts(&app.id),
+            s.sync.budget(&app.id)
+        );
+        let list = list.map_err(internal)?;
         let now = s.clock.now();
         let enc = |t: &crate::store::tasks::StoredTask| {
             Cursor {
@@ -96,11 +98,20 @@ impl ConsoleService {
             } else {
                 None
             },
-            rows: list.tasks.iter().map(|t| view::row(t, now)).collect(),
-            status_counts: s.store.status_counts(&app.id).await.map_err(internal)?,
+            // The list shows the first line of the content; the rest stays off the page's weight.
+            rows: list
+                .tasks
+                .iter()
+                .map(|t| {
+                    let mut r = view::row(t, now);
+                    r.content = first_line(&r.content, 160);
+                    r
+                })
+                .collect(),
+            status_counts: counts.map_err(internal)?,
             now,
             utc_offset_minutes: offset,
-            budget: s.sync.budget(&app.id).await,
+            budget,
             permitted: user.permissions.clone(),
         })
     }
@@ -168,6 +179,17 @@ impl ConsoleService {
             ))),
             Err(e) => Err(sync_error(e)),
         }
+    }
+}
+
+/// The first line of `text`, at most `max` characters.
+fn first_line(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > max {
+        let cut: String = line.chars().take(max - 1).collect();
+        format!("{cut}…")
+    } else {
+        line.to_string()
     }
 }
 

@@ -152,6 +152,50 @@ impl Store {
         })
     }
 
+    /// [`Store::quota_usage`] of two endpoints in one round trip (the budget every page shows).
+    pub async fn quota_usage_pair(
+        &self,
+        app_id: &str,
+        endpoints: [&str; 2],
+        window_ms: i64,
+        now_ms: i64,
+    ) -> Result<[Usage; 2], StoreError> {
+        let rows = sqlx::query(
+            "with eps (endpoint) as (values (cast($2 as text)), (cast($3 as text)))
+             select eps.endpoint as endpoint,
+               (select count(*) from quota_calls c
+                 where c.app_id = $1 and c.endpoint = eps.endpoint and c.called_at_ms > $4) as n,
+               (select min(c.called_at_ms) from quota_calls c
+                 where c.app_id = $1 and c.endpoint = eps.endpoint and c.called_at_ms > $4) as oldest,
+               (select s.backoff_until_ms from quota_state s
+                 where s.app_id = $1 and s.endpoint = eps.endpoint) as backoff
+             from eps",
+        )
+        .bind(app_id)
+        .bind(endpoints[0])
+        .bind(endpoints[1])
+        .bind(now_ms - window_ms)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = [Usage {
+            used: 0,
+            backoff_until_ms: 0,
+            oldest_ms: None,
+        }; 2];
+        for r in rows {
+            let ep: String = r.try_get("endpoint")?;
+            let Some(i) = endpoints.iter().position(|e| *e == ep) else {
+                continue;
+            };
+            out[i] = Usage {
+                used: r.try_get::<i64, _>("n")?.max(0) as u32,
+                backoff_until_ms: r.try_get::<Option<i64>, _>("backoff")?.unwrap_or(0),
+                oldest_ms: r.try_get("oldest")?,
+            };
+        }
+        Ok(out)
+    }
+
     /// The most calls counted in any window of `window_ms` ending at a recorded call, for tests
     /// that assert the ledger was never exceeded.
     pub async fn max_calls_in_any_window(

@@ -177,18 +177,19 @@ impl Syncer {
             ..Budget::default()
         };
         let mut next_at: Option<i64> = None;
-        for ep in [Endpoint::Record, Endpoint::TaskStat] {
-            let usage = match self
-                .store
-                .quota_usage(app_id, ep.key(), WINDOW_MS, now_ms)
-                .await
-            {
-                Ok(u) => u,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not read the quota ledger");
-                    continue;
-                }
-            };
+        let eps = [Endpoint::Record, Endpoint::TaskStat];
+        let usages = match self
+            .store
+            .quota_usage_pair(app_id, [eps[0].key(), eps[1].key()], WINDOW_MS, now_ms)
+            .await
+        {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the quota ledger");
+                return budget;
+            }
+        };
+        for (ep, usage) in eps.into_iter().zip(usages) {
             let backing_off = usage.backoff_until_ms > now_ms;
             let left = if backing_off {
                 0

@@ -57,6 +57,8 @@ pub struct TaskRow {
     pub status: Status,
     pub in_flight: Option<Action>,
     pub totals: Counters,
+    /// When the counters were last read from TPNS (Unix seconds); `None`: not yet.
+    pub counters_at: Option<i64>,
     pub source: Source,
     /// Unix seconds; `None` for a task never read from TPNS.
     pub last_synced_at: Option<i64>,

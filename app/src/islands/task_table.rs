@@ -176,7 +176,18 @@ fn Row(
                 {row.send_time.map(|t| time_stacked(t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-400">"—"</span> }.into_any())}
             </td>
             <td class="px-2 py-2" data-col="status">{move || status_badge(status(), in_flight())}</td>
-            <td class="hidden px-2 py-2 sm:table-cell">{move || { let t = totals(); progress(t.arrived, t.planned) }}</td>
+            <td class="hidden px-2 py-2 sm:table-cell">
+                {move || {
+                    let t = totals();
+                    // Counters are read per task, within their own budget: until then, say so
+                    // rather than show a delivery of 0 of 0.
+                    if row.counters_at.is_none() && t.planned == 0 {
+                        view! { <span class="text-xs text-slate-400" title="Counters not read from TPNS yet">"not read yet"</span> }.into_any()
+                    } else {
+                        progress(t.arrived, t.planned).into_any()
+                    }
+                }}
+            </td>
             <td class="hidden px-2 py-2 lg:table-cell">{row.source.label()}</td>
             <td class="hidden whitespace-nowrap px-2 py-2 text-xs text-slate-500 xl:table-cell">
                 {move || match synced() {

@@ -71,6 +71,7 @@ pub fn row(t: &StoredTask, now: i64) -> TaskRow {
         status: t.status,
         in_flight: t.in_flight,
         totals: t.totals,
+        counters_at: t.stats_synced_at.map(|ms| ms.div_euclid(1000)),
         source: t.source,
         last_synced_at: synced,
         stale,

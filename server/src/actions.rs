@@ -43,6 +43,9 @@ pub struct ActionService {
     pub(crate) clock: SharedClock,
     pub(crate) instance: String,
     pub(crate) utc_offset_minutes: i32,
+    /// An intent unresolved for longer than this belongs to a request that died: longer than
+    /// the pipeline's worst case (several upstream calls, each with its timeout and retries).
+    pub(crate) orphan_after_ms: i64,
 }
 
 const MAX_TITLE: usize = 200;
@@ -58,8 +61,10 @@ impl ActionService {
         feed: ChangeFeed,
         clock: SharedClock,
         instance: String,
-        utc_offset_minutes: i32,
+        config: &crate::config::Config,
     ) -> ActionService {
+        let upstream = &config.upstream;
+        let call_ms = upstream.request_timeout_secs * 1000.0 * f64::from(upstream.retries + 1);
         ActionService {
             store,
             tpns,
@@ -67,7 +72,8 @@ impl ActionService {
             feed,
             clock,
             instance,
-            utc_offset_minutes,
+            utc_offset_minutes: config.utc_offset_minutes(),
+            orphan_after_ms: (call_ms as i64 * 8).max(120_000),
         }
     }
 
@@ -215,10 +221,9 @@ impl ActionService {
         self.feed.publish(&app.id, &req.push_id).await;
 
         let result = self.call_upstream(app, &task, req).await;
+        // Resolving the intent clears the in-flight marker in the same transaction (an unknown
+        // outcome keeps it until reconciled).
         let outcome = self.conclude(app, actor, req, &task, &intent, result).await;
-        self.store
-            .set_in_flight(&app.id, &req.push_id, None)
-            .await?;
         self.feed.publish(&app.id, &req.push_id).await;
         outcome
     }

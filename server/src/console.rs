@@ -114,10 +114,12 @@ impl Console for ConsoleService {
             username: user.username.clone(),
             ip: caller.ip.clone(),
         };
-        self.services
-            .actions
-            .perform(&app, &actor, &request)
+        // Carried out in its own task: a browser that goes away mid-request must not cut the
+        // pipeline between its upstream call and the record of its outcome.
+        let services = self.services.clone();
+        tokio::spawn(async move { services.actions.perform(&app, &actor, &request).await })
             .await
+            .map_err(internal)?
             .map_err(errors::action_error)
     }
 

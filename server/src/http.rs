@@ -71,7 +71,16 @@ pub async fn events(
         return (StatusCode::NOT_FOUND, "No such app.").into_response();
     }
     let (alive_tx, mut alive_rx) = tokio::sync::oneshot::channel::<()>();
-    if let Some(push_id) = q.watch.clone() {
+    // Only a task the console knows earns the open-page cadence: a made-up ID would spend the
+    // team's query budget on 1008015 answers.
+    let watch = match q.watch.as_deref() {
+        Some(id) => match state.services.store.get_task(&q.app, id).await {
+            Ok(Some(t)) => Some(t.push_id),
+            _ => None,
+        },
+        None => None,
+    };
+    if let Some(push_id) = watch {
         let services = state.services.clone();
         let app = q.app.clone();
         tokio::spawn(async move {

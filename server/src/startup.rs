@@ -165,7 +165,7 @@ impl Application {
             feed.clone(),
             clock.clone(),
             instance.clone(),
-            config.utc_offset_minutes(),
+            &config,
         );
         let auth = Arc::new(AuthService::new(store.clone(), clock.clone(), &config));
         auth.bootstrap_admin().await?;

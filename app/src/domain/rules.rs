@@ -116,11 +116,23 @@ pub fn check(action: Action, task: &TaskFacts, ctx: &RuleContext) -> Result<(), 
         ));
     }
 
-    if action == Action::Terminate && task.platform == Platform::Ios {
-        return Err(Refusal::new(
-            K::Platform,
-            "Terminate is not supported for iOS tasks: TPNS cannot stop queued iOS deliveries.",
-        ));
+    if task.platform == Platform::Ios {
+        match action {
+            Action::Terminate => {
+                return Err(Refusal::new(
+                    K::Platform,
+                    "Terminate is not supported for iOS tasks: TPNS cannot stop queued iOS deliveries.",
+                ));
+            }
+            // product.md: Recall is allowed "as Terminate", which is Android only.
+            Action::Recall => {
+                return Err(Refusal::new(
+                    K::Platform,
+                    "Recall is not supported for iOS tasks: like Terminate, TPNS offers it for Android only.",
+                ));
+            }
+            Action::Override | Action::Cancel => {}
+        }
     }
 
     let audiences: &[Audience] = match action {
@@ -206,6 +218,16 @@ pub fn check(action: Action, task: &TaskFacts, ctx: &RuleContext) -> Result<(), 
                 return Err(Refusal::new(
                     K::NotScheduled,
                     "Cancel Push is only possible for scheduled tasks; this one was sent immediately.",
+                ));
+            }
+            // A final status first: a task somebody already canceled is not "too late".
+            if task.status.is_terminal() {
+                return Err(Refusal::new(
+                    K::Status,
+                    format!(
+                        "Cancel Push is only possible while a task is Scheduled; this task is {}.",
+                        task.status.label()
+                    ),
                 ));
             }
             if ctx.now >= task.push_time

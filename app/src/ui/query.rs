@@ -120,7 +120,16 @@ mod tests {
 /// Where to go after signing in: a path of this console, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        // Browsers drop tabs and newlines from URLs (`/\t/evil` becomes `//evil`) and read `\`
+        // as `/`: anything but a plain path of this site falls back to the Task List.
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/tasks".to_string(),
     }
 }
@@ -134,6 +143,9 @@ mod next_tests {
         assert_eq!(safe_next(Some("/tasks/1?app=a")), "/tasks/1?app=a");
         assert_eq!(safe_next(Some("//evil.example")), "/tasks");
         assert_eq!(safe_next(Some("https://evil.example")), "/tasks");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/tasks");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/tasks");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/tasks");
         assert_eq!(safe_next(None), "/tasks");
     }
 }

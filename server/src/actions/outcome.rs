@@ -91,7 +91,8 @@ impl ActionService {
                 if let Some(new) = &new_push_id {
                     message = format!("{message} The corrected message is task {new}.");
                 }
-                self.store
+                if !self
+                    .store
                     .resolve_intent(
                         intent.intent_id,
                         IntentState::Succeeded,
@@ -101,7 +102,10 @@ impl ActionService {
                         &message,
                         self.clock.now_ms(),
                     )
-                    .await?;
+                    .await?
+                {
+                    return self.resolved_elsewhere(app, intent).await;
+                }
                 self.audit_entry(
                     app,
                     actor,
@@ -130,7 +134,8 @@ impl ActionService {
                         "{} — confirmed by reading the task back after: {answer}",
                         self.status_sentence(req.action, status)
                     );
-                    self.store
+                    if !self
+                        .store
                         .resolve_intent(
                             intent.intent_id,
                             IntentState::Succeeded,
@@ -140,7 +145,10 @@ impl ActionService {
                             &message,
                             self.clock.now_ms(),
                         )
-                        .await?;
+                        .await?
+                    {
+                        return self.resolved_elsewhere(app, intent).await;
+                    }
                     self.audit_entry(
                         app,
                         actor,
@@ -163,7 +171,8 @@ impl ActionService {
                 let message = format!(
                     "TPNS did not answer ({answer}). Whether {label} happened is unknown; Pushdeck keeps checking and the task's history will show the outcome."
                 );
-                self.store
+                if !self
+                    .store
                     .resolve_intent(
                         intent.intent_id,
                         IntentState::Unknown,
@@ -173,7 +182,10 @@ impl ActionService {
                         &message,
                         self.clock.now_ms(),
                     )
-                    .await?;
+                    .await?
+                {
+                    return self.resolved_elsewhere(app, intent).await;
+                }
                 self.audit_entry(app, actor, req, &summary, &answer, "unknown", &message)
                     .await;
                 Err(ActionError::Unavailable(message))
@@ -203,7 +215,8 @@ impl ActionService {
                     }
                 };
                 let message = err.to_string();
-                self.store
+                if !self
+                    .store
                     .resolve_intent(
                         intent.intent_id,
                         IntentState::Failed,
@@ -213,7 +226,10 @@ impl ActionService {
                         &message,
                         self.clock.now_ms(),
                     )
-                    .await?;
+                    .await?
+                {
+                    return self.resolved_elsewhere(app, intent).await;
+                }
                 self.audit_entry(
                     app,
                     actor,
@@ -225,6 +241,38 @@ impl ActionService {
                 )
                 .await;
                 Err(err)
+            }
+        }
+    }
+
+    /// Somebody else (the reconciler) settled this intent while its call was under way: answer
+    /// with that outcome, which is the audited one.
+    async fn resolved_elsewhere(
+        &self,
+        app: &UpstreamApp,
+        intent: &Intent,
+    ) -> Result<ActionOutcome, ActionError> {
+        match self.store.intent_by_key(&intent.idempotency_key).await? {
+            Some(now) => self.outcome_of(app, &now).await,
+            None => Err(ActionError::Unavailable(
+                "The action's record is missing; check the task's history.".into(),
+            )),
+        }
+    }
+
+    /// Reads the task back from TPNS (spending query budget): `None` when that is not possible
+    /// now (budget, upstream down), so that nobody mistakes the stored status for TPNS's word.
+    pub(super) async fn read_upstream(&self, app: &UpstreamApp, push_id: &str) -> Option<Status> {
+        match self
+            .sync
+            .refresh_task(app, push_id, RefreshReason::Person)
+            .await
+        {
+            Ok(Some(t)) => Some(t.status),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, push_id, "could not read the task back from TPNS");
+                None
             }
         }
     }

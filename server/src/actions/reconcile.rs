@@ -9,29 +9,41 @@ use crate::store::StoreError;
 use crate::store::audit::NewAudit;
 use crate::store::intents::IntentState;
 
-/// Intents pending for longer than this are taken to belong to a process that died: the
-/// upstream call's timeout and retries are far shorter.
-pub const ORPHAN_AFTER_MS: i64 = 60_000;
-
 impl ActionService {
-    /// Settles every unresolved intent; returns how many were settled.
+    /// Settles every unresolved intent older than the pipeline's worst case, but only on what
+    /// TPNS says now: when the task cannot be read (budget spent, upstream down) the intent
+    /// stays open for the next pass. Also clears in-flight markers no open intent stands behind.
+    /// Returns how many intents were settled.
     pub async fn reconcile(&self, apps: &AppRegistry) -> Result<usize, StoreError> {
-        let cutoff = self.clock.now_ms() - ORPHAN_AFTER_MS;
+        for (app, push_id) in self.store.clear_orphan_in_flight().await? {
+            self.feed.publish(&app, &push_id).await;
+        }
+        let cutoff = self.clock.now_ms() - self.orphan_after_ms;
         let mut settled = 0;
         for intent in self.store.unresolved_intents(cutoff).await? {
             let Some(app) = apps.get(&intent.app_id) else {
                 continue;
             };
-            let fallback = self
-                .store
-                .get_task(&app.id, &intent.push_id)
-                .await?
-                .map(|t| t.status)
-                .unwrap_or(intent.action.expected_status());
-            let status = self.read_back(app, &intent.push_id, fallback).await;
+            let Some(status) = self.read_upstream(app, &intent.push_id).await else {
+                continue;
+            };
             let happened = status == intent.action.expected_status();
-            // An unknown override without the expected status may still be in flight upstream;
-            // Terminate, Recall and Cancel show their effect at once.
+            // An override that happened created a task with the same collapse ID: link it.
+            let mut new_push_id = None;
+            if happened && intent.action == Action::Override {
+                let task = self.store.get_task(&app.id, &intent.push_id).await?;
+                if let Some(collapse) = task.and_then(|t| t.collapse_id) {
+                    new_push_id = self
+                        .store
+                        .override_candidate(
+                            &app.id,
+                            &intent.push_id,
+                            collapse,
+                            intent.created_at_ms / 1000 - 60,
+                        )
+                        .await?;
+                }
+            }
             let (state, outcome) = if happened {
                 (
                     IntentState::Succeeded,
@@ -51,51 +63,71 @@ impl ActionService {
                     ),
                 )
             };
-            if self
+            if !self
                 .store
                 .resolve_intent(
                     intent.intent_id,
                     state,
                     None,
                     None,
-                    None,
+                    new_push_id.as_deref(),
                     &outcome,
                     self.clock.now_ms(),
                 )
                 .await?
             {
-                settled += 1;
-                let _ = self
-                    .store
-                    .set_in_flight(&app.id, &intent.push_id, None)
-                    .await;
-                self.feed.publish(&app.id, &intent.push_id).await;
-                let entry = NewAudit {
-                    at_ms: self.clock.now_ms(),
-                    user_id: intent.user_id,
-                    username: intent.username.clone(),
-                    ip: String::new(),
-                    kind: "action",
-                    action: intent.action.slug().into(),
-                    app_id: Some(app.id.clone()),
-                    push_id: Some(intent.push_id.clone()),
-                    request_summary: String::new(),
-                    upstream_answer: "read back after an unknown outcome".into(),
-                    outcome: if happened {
-                        "succeeded (reconciled)"
-                    } else {
-                        "failed (reconciled)"
-                    }
-                    .into(),
-                    detail: outcome,
-                };
-                if let Err(e) = self.store.append_audit(&entry).await {
-                    tracing::error!(error = %e, "could not audit a reconciled action");
-                }
-                tracing::info!(push_id = %intent.push_id, action = intent.action.slug(), happened, "reconciled an unresolved action");
+                continue;
             }
+            settled += 1;
+            if let Some(new) = &new_push_id
+                && let Some(t) = self.store.get_task(&app.id, new).await?
+            {
+                let upsert = crate::store::tasks::TaskUpsert {
+                    push_id: t.push_id.clone(),
+                    audience: t.audience,
+                    audience_summary: t.audience_summary.clone(),
+                    audience_detail: t.audience_detail.clone(),
+                    platform: t.platform,
+                    message_type: t.message_type,
+                    title: t.title.clone(),
+                    content: t.content.clone(),
+                    created_at: t.created_at,
+                    send_time: t.send_time,
+                    push_time: t.push_time,
+                    expire_secs: t.expire_secs,
+                    status: t.status,
+                    collapse_id: t.collapse_id,
+                    source: app::domain::Source::Console,
+                };
+                self.store
+                    .insert_console_task(&app.id, &upsert, Some(&intent.push_id))
+                    .await?;
+            }
+            self.feed.publish(&app.id, &intent.push_id).await;
+            let entry = NewAudit {
+                at_ms: self.clock.now_ms(),
+                user_id: intent.user_id,
+                username: intent.username.clone(),
+                ip: String::new(),
+                kind: "action",
+                action: intent.action.slug().into(),
+                app_id: Some(app.id.clone()),
+                push_id: Some(intent.push_id.clone()),
+                request_summary: String::new(),
+                upstream_answer: "read back after an unknown outcome".into(),
+                outcome: if happened {
+                    "succeeded (reconciled)"
+                } else {
+                    "failed (reconciled)"
+                }
+                .into(),
+                detail: outcome,
+            };
+            if let Err(e) = self.store.append_audit(&entry).await {
+                tracing::error!(error = %e, "could not audit a reconciled action");
+            }
+            tracing::info!(push_id = %intent.push_id, action = intent.action.slug(), happened, "reconciled an unresolved action");
         }
-        let _ = Action::ALL;
         Ok(settled)
     }
 }

@@ -103,14 +103,17 @@ fn token(req: &Request) -> Option<String> {
 }
 
 fn client_ip(req: &Request, trust_forwarded: bool) -> String {
+    // The load balancer appends the address it saw; whatever comes before it was sent by the
+    // client and proves nothing. Only the last entry is the balancer's word.
     if trust_forwarded
-        && let Some(first) = req
+        && let Some(last) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
     {
-        return first.trim().to_string();
+        return last.to_string();
     }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()

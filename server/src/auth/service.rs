@@ -93,24 +93,32 @@ impl AuthService {
         let user_key = format!("user:{}", username.to_lowercase());
         let ip_key = format!("ip:{ip}");
         let max = self.config.max_failures as i64;
-        if self.store.login_failures_since(&user_key, since).await? >= max
-            || self.store.login_failures_since(&ip_key, since).await? >= max * 4
+        // The attempt counts before the password is checked, so that parallel guesses all count
+        // against the limit; a success takes it back.
+        self.store.record_login_failure(&user_key, now_ms).await?;
+        self.store.record_login_failure(&ip_key, now_ms).await?;
+        if self.store.login_failures_since(&user_key, since).await? > max
+            || self.store.login_failures_since(&ip_key, since).await? > max * 4
         {
             return Err(LoginError::Throttled);
         }
         let found = self.store.user_by_name(username).await?;
-        let ok = match &found {
-            Some((user, hash)) => verify_password(password, hash) && !user.disabled,
-            None => {
-                let _ = verify_password(password, &self.dummy_hash);
-                false
-            }
-        };
+        // Argon2 takes tens of milliseconds of CPU: off the async workers.
+        let (password, hash) = (
+            password.to_string(),
+            found
+                .as_ref()
+                .map(|(_, h)| h.clone())
+                .unwrap_or_else(|| self.dummy_hash.clone()),
+        );
+        let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .unwrap_or(false);
+        let ok = verified && found.as_ref().is_some_and(|(u, _)| !u.disabled);
         let Some((user, _)) = found.filter(|_| ok) else {
-            self.store.record_login_failure(&user_key, now_ms).await?;
-            self.store.record_login_failure(&ip_key, now_ms).await?;
             return Err(LoginError::Invalid);
         };
+        self.store.forget_login_failure(&ip_key, now_ms).await?;
         self.store.clear_login_failures(&user_key).await?;
         let token = new_token();
         let now = now_ms / 1000;

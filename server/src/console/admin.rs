@@ -196,15 +196,12 @@ impl ConsoleService {
         let generated = password.is_none().then(generate_password);
         let secret = password.or_else(|| generated.clone()).unwrap_or_default();
         let s = &self.services;
+        let hash = tokio::task::spawn_blocking(move || hash_password(&secret))
+            .await
+            .map_err(internal)?;
         match s
             .store
-            .add_user(
-                &username,
-                &hash_password(&secret),
-                role,
-                &permissions,
-                s.clock.now(),
-            )
+            .add_user(&username, &hash, role, &permissions, s.clock.now())
             .await
             .map_err(internal)?
         {

@@ -85,6 +85,11 @@ impl From<sqlx::Error> for InsertError {
     }
 }
 
+/// An intent that blocks further actions on its task; the same predicate as the unique index
+/// `action_intents_one_open` (migration 0006), which enforces it across instances.
+const OPEN: &str = "(state = 'pending' or (state = 'unknown' and action = 'override'))";
+const OPEN_I: &str = "(i.state = 'pending' or (i.state = 'unknown' and i.action = 'override'))";
+
 const COLUMNS: &str = "intent_id, app_id, push_id, action, params, idempotency_key, user_id, username, state, owner, \
     created_at_ms, resolved_at_ms, upstream_code, upstream_message, new_push_id, outcome";
 
@@ -167,13 +172,17 @@ impl Store {
         row.as_ref().map(from_row).transpose()
     }
 
+    /// The task's open intent, if any: one under way, or an override whose outcome is unknown
+    /// until reconciled (sending a second one meanwhile could reach every device twice). A
+    /// terminate, recall or cancel with an unknown outcome does not block a retry: repeating
+    /// it upstream is harmless.
     pub async fn pending_intent(
         &self,
         app_id: &str,
         push_id: &str,
     ) -> Result<Option<Intent>, StoreError> {
         let row = sqlx::query(&format!(
-            "select {COLUMNS} from action_intents where app_id = $1 and push_id = $2 and state = 'pending'"
+            "select {COLUMNS} from action_intents where app_id = $1 and push_id = $2 and {OPEN}"
         ))
         .bind(app_id)
         .bind(push_id)
@@ -200,7 +209,10 @@ impl Store {
     }
 
     /// Resolves an intent (only from pending or unknown): the state, the upstream's answer and
-    /// the outcome sentence.
+    /// the outcome sentence. An intent that is no longer open also clears the task's in-flight
+    /// marker in the same transaction, so a task is never left "in progress" by an action that
+    /// ended; an override with an unknown outcome keeps it until reconciled. `false`: somebody
+    /// else (the reconciler) resolved it first.
     #[allow(clippy::too_many_arguments)]
     pub async fn resolve_intent(
         &self,
@@ -212,6 +224,7 @@ impl Store {
         outcome: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
         let res = sqlx::query(
             "update action_intents set state = $1, upstream_code = $2, upstream_message = $3,
                new_push_id = coalesce($4, new_push_id), outcome = $5, resolved_at_ms = $6
@@ -224,9 +237,66 @@ impl Store {
         .bind(outcome)
         .bind(now_ms)
         .bind(intent_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(res.rows_affected() == 1)
+        let won = res.rows_affected() == 1;
+        if won {
+            // The task is no longer "in progress" once this intent is no longer open, unless
+            // another open intent (a retry after an unknown outcome) stands behind the marker.
+            sqlx::query(&format!(
+                "update tasks set in_flight = null, version = version + 1
+                 where (app_id, push_id) in (select app_id, push_id from action_intents where intent_id = $1)
+                   and in_flight is not null
+                   and not exists (select 1 from action_intents where intent_id = $1 and {OPEN})
+                   and not exists (select 1 from action_intents i
+                       where i.app_id = tasks.app_id and i.push_id = tasks.push_id
+                         and i.intent_id <> $1 and {OPEN_I})"
+            ))
+            .bind(intent_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(won)
+    }
+
+    /// Clears in-flight markers that no unresolved intent stands behind (a request cut off
+    /// between its intent and its marker). Returns the tasks cleared.
+    pub async fn clear_orphan_in_flight(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "update tasks set in_flight = null, version = version + 1
+             where in_flight is not null and not exists (
+               select 1 from action_intents i
+               where i.app_id = tasks.app_id and i.push_id = tasks.push_id and {OPEN_I})
+             returning app_id, push_id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("app_id")?, r.try_get("push_id")?)))
+            .collect()
+    }
+
+    /// The task an override probably created: same collapse ID, created after the intent.
+    pub async fn override_candidate(
+        &self,
+        app_id: &str,
+        original: &str,
+        collapse_id: i64,
+        since: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "select push_id from tasks where app_id = $1 and collapse_id = $2 and push_id <> $3
+               and created_at >= $4 order by created_at, task_id limit 1",
+        )
+        .bind(app_id)
+        .bind(collapse_id)
+        .bind(original)
+        .bind(since)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| r.try_get("push_id").map_err(StoreError::from))
+            .transpose()
     }
 
     /// Intents whose outcome nobody knows (pending or unknown) created before `older_than_ms`.

@@ -211,7 +211,9 @@ impl Store {
         Ok(changed)
     }
 
-    /// Records a task the console itself just created (an override's new task).
+    /// Records a task the console itself just created (an override's new task) and links it
+    /// both ways. The sync worker may have imported the new task a moment earlier; then it is
+    /// marked as the console's and linked all the same.
     pub async fn insert_console_task(
         &self,
         app_id: &str,
@@ -219,7 +221,25 @@ impl Store {
         overrides: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        insert_task(&mut tx, app_id, t, None, overrides).await?;
+        let exists = sqlx::query("select task_id from tasks where app_id = $1 and push_id = $2")
+            .bind(app_id)
+            .bind(&t.push_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        if exists {
+            sqlx::query(
+                "update tasks set source = 'console', overrides_push_id = coalesce($1, overrides_push_id),
+                   version = version + 1 where app_id = $2 and push_id = $3",
+            )
+            .bind(overrides)
+            .bind(app_id)
+            .bind(&t.push_id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            insert_task(&mut tx, app_id, t, None, overrides).await?;
+        }
         if let Some(old) = overrides {
             sqlx::query(
                 "update tasks set overridden_by_push_id = $1, version = version + 1 where app_id = $2 and push_id = $3",

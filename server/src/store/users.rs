@@ -304,6 +304,16 @@ impl Store {
         Ok(r.try_get("n")?)
     }
 
+    /// Takes back one counted attempt (a sign-in that succeeded).
+    pub async fn forget_login_failure(&self, key: &str, at_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("delete from login_failures where key = $1 and at_ms = $2")
+            .bind(key)
+            .bind(at_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("delete from login_failures where key = $1")
             .bind(key)

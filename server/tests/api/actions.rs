@@ -450,6 +450,66 @@ both_stores!(
 );
 
 both_stores!(
+    an_override_with_an_unknown_outcome_blocks_a_second_one_but_terminate_may_be_retried,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        let op = app.operator("olivia").await;
+        let fields = [("title", "T"), ("content", "C"), ("choice", "abort")];
+
+        // The override's push times out: it may have reached every device.
+        let id = app.task("demo-android", &spec(Audience::Tag)).await;
+        app.sandbox.set_fault(Endpoint::Push, Fault::timeout());
+        let first = app
+            .act(&op, "demo-android", &id, Action::Override, "u1", &fields)
+            .await;
+        app.sandbox.clear_fault(Endpoint::Push);
+        assert!(
+            matches!(first, Err(AppError::UpstreamUnavailable { .. })),
+            "{first:?}"
+        );
+        let pushes = calls(&app, Endpoint::Push);
+        // A second override before the first is reconciled is refused without a call.
+        let second = app
+            .act(&op, "demo-android", &id, Action::Override, "u2", &fields)
+            .await;
+        assert!(
+            matches!(
+                second,
+                Err(AppError::NotAllowed { .. } | AppError::Conflict { .. })
+            ),
+            "{second:?}"
+        );
+        assert_eq!(calls(&app, Endpoint::Push), pushes, "no second push");
+
+        // A terminate that timed out without effect may simply be tried again.
+        let id = app.task("demo-android", &spec(Audience::Tag)).await;
+        app.sandbox.set_fault(Endpoint::Stop, Fault::timeout());
+        let first = app
+            .act(&op, "demo-android", &id, Action::Terminate, "t1", &[])
+            .await;
+        app.sandbox.clear_fault(Endpoint::Stop);
+        assert!(
+            matches!(first, Err(AppError::UpstreamUnavailable { .. })),
+            "{first:?}"
+        );
+        let retry = app
+            .act(&op, "demo-android", &id, Action::Terminate, "t2", &[])
+            .await
+            .expect("the retry goes through");
+        assert_eq!(retry.status, Status::Terminated);
+        let t = app
+            .services
+            .store
+            .get_task("demo-android", &id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.in_flight, None);
+        app.stop().await;
+    }
+);
+
+both_stores!(
     recall_removes_and_reads_back_recalled,
     |db: Db| async move {
         let app = TestApp::spawn(db).await;
@@ -583,7 +643,7 @@ both_stores!(
             .await
             .unwrap();
 
-        app.advance(61);
+        app.advance(121);
         let app = app.restart().await;
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {

@@ -158,9 +158,8 @@ fn recall_follows_terminate_when_the_upstream_offers_it() {
         platform: Platform::Ios,
         ..pushing()
     };
-    // Recall is not refused for iOS by the table's platform row (only "as Terminate" on the
-    // channels that support recall), so an iOS task is judged by audience and status.
-    assert_eq!(check(Action::Recall, &ios, &ctx()), Ok(()));
+    // "As Terminate" includes Terminate's platform row: Android only.
+    assert_eq!(refused(Action::Recall, &ios, &ctx()), RefusalKind::Platform);
     let token = TaskFacts {
         audience: Audience::TokenList,
         ..pushing()
@@ -347,6 +346,15 @@ fn cancel_is_refused_for_immediate_and_already_final_tasks() {
         ..scheduled()
     };
     assert_eq!(refused(Action::Cancel, &t, &ctx()), RefusalKind::Status);
+    // Canceled and now past its send time: the reason is that it is canceled, not "too late".
+    let past = TaskFacts {
+        status: Status::Canceled,
+        push_time: NOW - HOUR,
+        ..scheduled()
+    };
+    let r = check(Action::Cancel, &past, &ctx()).unwrap_err();
+    assert_eq!(r.kind, RefusalKind::Status);
+    assert!(r.message.contains("Canceled"), "{}", r.message);
 }
 
 // --- Every action ------------------------------------------------------------------------

@@ -113,6 +113,8 @@ pub struct TaskDetail {
     pub budget: Budget,
     /// What the signed-in user may do (their role and permissions), before the task's rules.
     pub permitted: Vec<Action>,
+    /// Whether the user may spend query budget on "Refresh now" (viewers may not).
+    pub may_refresh: bool,
     /// A request key for the dialogs' plain-form (no JavaScript) submissions.
     pub form_key: String,
 }

@@ -26,8 +26,9 @@ pub enum AppError {
     /// The action's rules refuse it (the same sentence the disabled button shows).
     #[error("{reason}")]
     NotAllowed { reason: String },
-    /// TPNS answered with an error code; its message is kept for display.
-    #[error("TPNS refused the request (code {code}): {message}")]
+    /// TPNS answered with an error code; `message` is the whole sentence to show, TPNS's own
+    /// words and its code included.
+    #[error("{message}")]
     Upstream { code: i64, message: String },
     /// TPNS could not be reached or did not answer in time; nothing changed.
     #[error("{message}")]

@@ -170,6 +170,14 @@ impl ActionService {
             });
         }
 
+        let plan = match req.action {
+            Action::Override => match self.plan_override(app, &task, req).await {
+                Ok(plan) => Some(plan),
+                Err(e) => return self.refuse(app, actor, req, e).await,
+            },
+            _ => None,
+        };
+
         let params = serde_json::json!({
             "title": req.title, "content": req.content, "choice": req.choice.map(|c| c.slug()),
         })
@@ -220,7 +228,7 @@ impl ActionService {
             .await?;
         self.feed.publish(&app.id, &req.push_id).await;
 
-        let result = self.call_upstream(app, &task, req).await;
+        let result = self.call_upstream(app, &task, req, plan).await;
         // Resolving the intent clears the in-flight marker in the same transaction (an unknown
         // outcome keeps it until reconciled).
         let outcome = self.conclude(app, actor, req, &task, &intent, result).await;

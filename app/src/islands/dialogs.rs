@@ -140,7 +140,15 @@ pub fn ActionDialog(
                     open.set(None);
                     on_done.run(outcome);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    // The server answered: that attempt is settled, so "try again" is a new
+                    // request. An answer that never arrived keeps its key, so a retry cannot
+                    // act twice.
+                    if !matches!(e, AppError::Network { .. }) {
+                        key.set(super::live::new_request_key());
+                    }
+                    error.set(Some(e));
+                }
             }
         });
     };

@@ -57,11 +57,12 @@ pub fn TaskDetailsView(
         });
     }
 
-    let open: RwSignal<Option<Action>> = RwSignal::new(None);
     let ssr = confirm
         .as_deref()
         .and_then(Action::from_slug)
         .map(|a| (a, form_key.clone()));
+    // A dialog the server rendered open (`?confirm=`) stays open once hydrated.
+    let open: RwSignal<Option<Action>> = RwSignal::new(ssr.as_ref().map(|(a, _)| *a));
     let back_href = task_href(&app_id, &push_id);
     let dialog_state = DialogState {
         open,
@@ -367,7 +368,8 @@ fn RefreshNow(
                     }
                 }}
             </p>
-            <button type="submit" disabled=move || pending.get() || left() == 0
+            <button type="submit" disabled=move || pending.get() || left() == 0 || !state.with(|d| d.may_refresh)
+                title=move || (!state.with(|d| d.may_refresh)).then_some("Viewers cannot refresh from TPNS: it spends the team's query budget.")
                 class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50">
                 {move || if pending.get() { "Refreshing…" } else { "Refresh now" }}
             </button>

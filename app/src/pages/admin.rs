@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{DisableUser, UpdateUser, get_admin};
 use crate::domain::Action;
 use crate::dto::{AdminOverview, UserInfo};
+use crate::error::AppError;
 use crate::islands::add_user::AddUserForm;
 use crate::ui::components::{PageHeader, Panel, error_banner};
 
@@ -12,9 +15,20 @@ use crate::ui::components::{PageHeader, Panel, error_banner};
 #[component]
 pub fn Admin() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_admin());
+    // Without JavaScript a refused change comes back as `?__err=`.
+    let refused = use_query_map()
+        .with_untracked(|q| q.get("__err"))
+        .map(|e| ServerFnUrlError::<AppError>::decode_err(&e));
     view! {
         <Title text="Admin" />
         <PageHeader title="Admin".to_string() subtitle="Users, their roles and action permissions, and the configured TPNS apps." />
+        {refused.map(|e| view! {
+            <div class="mb-3">
+                <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                    "The change was not saved. "{e.to_string()}
+                </p>
+            </div>
+        })}
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {

@@ -13,7 +13,16 @@ use crate::ui::query::safe_next;
 pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let (next, err) = query.with_untracked(|q| (q.get("next"), q.get("__err")));
-    let error: Option<AppError> = err.map(|e| ServerFnUrlError::<AppError>::decode_err(&e));
+    // The error comes back in the URL, which anyone can craft: show only this page's own
+    // sentences, never text taken from the link.
+    let error: Option<&'static str> =
+        err.map(|e| match ServerFnUrlError::<AppError>::decode_err(&e) {
+            AppError::Throttled => "Too many attempts. Try again in a few minutes.",
+            AppError::Internal | AppError::Network { .. } => {
+                "Signing in failed on the server. Please try again."
+            }
+            _ => "Wrong username or password.",
+        });
     let next = safe_next(next.as_deref());
     let input = "rounded border border-slate-300 px-3 py-2";
     view! {
@@ -22,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1 class="text-xl font-semibold">"Sign in to Pushdeck"</h1>
             <p class="mt-1 text-sm text-slate-500">"The console for your TPNS push tasks."</p>
             {error.map(|e| view! {
-                <p role="alert" class="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e.to_string()}</p>
+                <p role="alert" class="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e}</p>
             })}
             <form method="post" action=Login::PATH class="mt-4 flex flex-col gap-3">
                 <input type="hidden" name="next" value=next />

@@ -62,6 +62,12 @@ fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
     prev_q.before = page.prev.clone();
     let (has_next, has_prev) = (page.next.is_some(), page.prev.is_some());
     let rows = page.rows.len();
+    // "Previous" and "next" follow the sort order.
+    let (prev_label, next_label) = if q.oldest_first {
+        ("← Older", "Newer →")
+    } else {
+        ("← Newer", "Older →")
+    };
     view! {
         <PageHeader title="Task List".to_string() subtitle=subtitle>
             <p class="text-xs text-slate-500" title="TPNS allows 200 query calls an hour per endpoint and app">
@@ -80,10 +86,10 @@ fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
                 <span class="text-slate-500">{format!("{rows} tasks on this page")}</span>
                 <div class="flex gap-2">
                     {has_prev.then(|| view! {
-                        <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&prev_q) rel="prev">"← Newer"</a>
+                        <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&prev_q) rel="prev">{prev_label}</a>
                     })}
                     {has_next.then(|| view! {
-                        <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&next_q) rel="next">"Older →"</a>
+                        <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&next_q) rel="next">{next_label}</a>
                     })}
                 </div>
             </nav>

@@ -17,3 +17,12 @@ test("an anonymous visitor is sent to sign in, and back after signing in", async
   await expect(page).toHaveURL(/\/tasks\?app=demo-ios/);
   await expect(page.getByRole("heading", { level: 1, name: "Task List" })).toBeVisible();
 });
+
+test("the sign-in page shows only its own sentences, not text carried in a crafted link", async ({ page }) => {
+  const crafted = Buffer.from(
+    JSON.stringify({ Validation: { field: "password", message: "Your account is locked: call +1 555 0100." } }),
+  ).toString("base64url");
+  await page.goto(`/login?__err=${crafted}`);
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page.getByText("555 0100")).toHaveCount(0);
+});

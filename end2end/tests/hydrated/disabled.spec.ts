@@ -58,6 +58,9 @@ test.describe("as a viewer", () => {
       await expect(b).toBeDisabled();
       await expect(b).toHaveAccessibleDescription(`Your role does not allow ${name}.`);
     }
-    await expect(page.getByRole("button", { name: "Refresh now" })).toBeVisible();
+    // Refreshing spends the team's query budget: not a viewer's call.
+    const refresh = page.getByRole("button", { name: "Refresh now" });
+    await expect(refresh).toBeDisabled();
+    await expect(refresh).toHaveAttribute("title", "Viewers cannot refresh from TPNS: it spends the team's query budget.");
   });
 });

@@ -3,6 +3,7 @@
 use app::domain::{Action, Status};
 use app::dto::{ActionOutcome, ActionRequest};
 
+use super::override_push::OverridePlan;
 use super::{ActionService, Actor};
 use crate::apps::UpstreamApp;
 use crate::store::StoreError;
@@ -53,6 +54,7 @@ impl ActionService {
         app: &UpstreamApp,
         task: &StoredTask,
         req: &ActionRequest,
+        plan: Option<OverridePlan>,
     ) -> (String, Result<Option<String>, TpnsError>) {
         let c = &app.creds;
         let id = task.push_id.as_str();
@@ -69,7 +71,16 @@ impl ActionService {
                 format!("POST /v3/push/cancel_timing_task {{\"pushId\":\"{id}\"}}"),
                 self.tpns.cancel_timing_task(c, id).await.map(|_| None),
             ),
-            Action::Override => self.override_task(app, task, req).await,
+            Action::Override => match plan {
+                Some(plan) => self.override_task(app, task, plan).await,
+                None => (
+                    String::new(),
+                    Err(TpnsError::Upstream {
+                        code: 0,
+                        message: "the override was not planned".into(),
+                    }),
+                ),
+            },
         }
     }
 

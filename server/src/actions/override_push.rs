@@ -5,20 +5,32 @@ use app::domain::{Audience, Platform, Status};
 use app::dto::ActionRequest;
 use serde_json::Value;
 
-use super::ActionService;
+use super::{ActionError, ActionService};
 use crate::apps::UpstreamApp;
 use crate::store::tasks::{StoredTask, TaskUpsert};
 use crate::sync::RefreshReason;
 use crate::tpns::{PushRequest, TagItem, TagRule, TpnsError};
 
+/// What an override will send, settled before its intent is written: a task that cannot be
+/// overridden is refused like any rule, with nothing recorded as attempted.
+pub(crate) struct OverridePlan {
+    collapse_id: i64,
+    body: PushRequest,
+    summary: String,
+    title: String,
+    content: String,
+}
+
 impl ActionService {
-    pub(super) async fn override_task(
+    /// Reads the task's collapse ID fresh from TPNS and builds the override's push; refuses
+    /// when TPNS reports no collapse ID or Pushdeck does not know the task's audience (an
+    /// override without it would not reach the same devices).
+    pub(super) async fn plan_override(
         &self,
         app: &UpstreamApp,
         task: &StoredTask,
         req: &ActionRequest,
-    ) -> (String, Result<Option<String>, TpnsError>) {
-        // Step 1: the collapse ID, read fresh from the task record.
+    ) -> Result<OverridePlan, ActionError> {
         let collapse_id = match self
             .sync
             .refresh_task(app, &task.push_id, RefreshReason::Person)
@@ -28,18 +40,10 @@ impl ActionService {
             _ => task.collapse_id,
         };
         let Some(collapse_id) = collapse_id else {
-            return (
-                format!(
-                    "POST /v3/statistics/get_push_record {{\"pushId\":\"{}\"}}",
-                    task.push_id
-                ),
-                Err(TpnsError::Upstream {
-                    code: 0,
-                    message:
-                        "TPNS reports no collapse ID for this task, so it cannot be overridden"
-                            .into(),
-                }),
-            );
+            return Err(ActionError::NotAllowed(
+                "TPNS reports no collapse ID for this task, so it cannot be overridden; send a corrected push instead."
+                    .into(),
+            ));
         };
         let title = req.title.clone().unwrap_or_default().trim().to_string();
         let content = req.content.clone().unwrap_or_default().trim().to_string();
@@ -50,6 +54,12 @@ impl ActionService {
             &content,
             req.choice.map(|c| c.force_collapse()),
         );
+        if !reaches_the_same_audience(&body) {
+            return Err(ActionError::NotAllowed(format!(
+                "This task was pushed to {}, but Pushdeck has not read which one from TPNS, so an override could not reach the same devices. Refresh the task and try again.",
+                task.audience.noun()
+            )));
+        }
         let summary = format!(
             "POST /v3/push/app audience_type={} collapse_id={collapse_id} force_collapse={} title={:?}",
             task.audience.upstream(),
@@ -58,6 +68,28 @@ impl ActionService {
                 .unwrap_or_else(|| "unset".into()),
             title
         );
+        Ok(OverridePlan {
+            collapse_id,
+            body,
+            summary,
+            title,
+            content,
+        })
+    }
+
+    pub(super) async fn override_task(
+        &self,
+        app: &UpstreamApp,
+        task: &StoredTask,
+        plan: OverridePlan,
+    ) -> (String, Result<Option<String>, TpnsError>) {
+        let OverridePlan {
+            collapse_id,
+            body,
+            summary,
+            title,
+            content,
+        } = plan;
         // Step 2: the push. Never retried: a blind retry could send the message twice.
         let result = self.tpns.push(&app.creds, &body).await;
         let pushed = match result {
@@ -140,6 +172,24 @@ pub(super) fn build(
         Audience::All => {}
     }
     body
+}
+
+/// The push names its devices: every audience but "all" needs its target list, tags or upload.
+fn reaches_the_same_audience(body: &PushRequest) -> bool {
+    match body.audience_type {
+        Audience::All => true,
+        Audience::Tag => body.tag_rules.as_ref().is_some_and(|r| {
+            r.iter()
+                .any(|rule| rule.tag_items.iter().any(|i| !i.tags.is_empty()))
+        }),
+        Audience::AccountList | Audience::Account => {
+            body.account_list.as_ref().is_some_and(|l| !l.is_empty())
+        }
+        Audience::TokenList | Audience::Token => {
+            body.token_list.as_ref().is_some_and(|l| !l.is_empty())
+        }
+        Audience::PackageAccount | Audience::PackageToken => body.upload_id.is_some(),
+    }
 }
 
 fn string_list(detail: &Value, keys: &[&str]) -> Option<Vec<String>> {

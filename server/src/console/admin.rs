@@ -75,10 +75,20 @@ impl ConsoleService {
             Err(LoginError::Throttled) => ("throttled", None),
             Err(_) => ("failed", None),
         };
+        // A name that is no account may be a password typed in the wrong field: it is not
+        // written down.
+        let known = match user_id {
+            Some(_) => true,
+            None => matches!(s.store.user_by_name(username.trim()).await, Ok(Some(_))),
+        };
         let entry = NewAudit {
             at_ms: s.clock.now_ms(),
             user_id,
-            username: username.trim().chars().take(64).collect(),
+            username: if known {
+                username.trim().chars().take(64).collect()
+            } else {
+                "(unknown user)".into()
+            },
             ip: caller.ip.clone(),
             kind: "auth",
             action: "sign-in".into(),

@@ -36,7 +36,7 @@ pub(super) fn sync_error(e: SyncError) -> AppError {
         SyncError::Upstream(u) => match u.code() {
             Some(code) => AppError::Upstream {
                 code,
-                message: u.to_string(),
+                message: format!("{u}. Nothing was changed."),
             },
             None => AppError::UpstreamUnavailable {
                 message: format!("{u}. Nothing was changed; try again in a moment."),

@@ -11,7 +11,7 @@ use super::errors::{internal, sync_error};
 use super::{ConsoleService, view};
 use crate::apps::UpstreamApp;
 use crate::store::task_queries::{Cursor, ListFilter, Page};
-use crate::store::users::User;
+use crate::store::users::{Role, User};
 use crate::sync::RefreshReason;
 
 /// Rows per page of the Task List.
@@ -158,6 +158,7 @@ impl ConsoleService {
             utc_offset_minutes: s.config.utc_offset_minutes(),
             budget: s.sync.budget(&app.id).await,
             permitted: user.permissions.clone(),
+            may_refresh: user.role != Role::Viewer,
             form_key: form_key(),
         })
     }

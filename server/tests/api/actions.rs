@@ -510,6 +510,55 @@ both_stores!(
 );
 
 both_stores!(
+    an_override_that_could_not_reach_the_same_devices_is_refused_before_any_push,
+    |db: Db| async move {
+        let app = TestApp::spawn(db).await;
+        let op = app.operator("olivia").await;
+        let fields = [("title", "T"), ("content", "C"), ("choice", "abort")];
+        // The stored task lacks what the push needs (first its tags, then its collapse ID) and
+        // TPNS cannot be read now.
+        for (i, (column, expected)) in [
+            (
+                "audience_detail",
+                "pushed to a tag, but Pushdeck has not read which one",
+            ),
+            ("collapse_id", "no collapse ID"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = app.task("demo-android", &spec(Audience::Tag)).await;
+            sqlx::query(&format!(
+                "update tasks set {column} = null where push_id = $1"
+            ))
+            .bind(&id)
+            .execute(app.services.store.pool_for_tests())
+            .await
+            .unwrap();
+            app.sandbox.set_fault(Endpoint::Record, Fault::status(500));
+            let key = format!("n{i}");
+            match app
+                .act(&op, "demo-android", &id, Action::Override, &key, &fields)
+                .await
+            {
+                Err(AppError::NotAllowed { reason }) => {
+                    assert!(reason.contains(expected), "{reason}")
+                }
+                other => panic!("{column}: {other:?}"),
+            }
+            assert_eq!(calls(&app, Endpoint::Push), 0, "{column}: nothing pushed");
+            let store = &app.services.store;
+            assert!(store.intent_by_key(&key).await.unwrap().is_none());
+            let t = store.get_task("demo-android", &id).await.unwrap().unwrap();
+            assert_eq!(t.in_flight, None);
+            assert!(sending(t.status), "{column}: {:?}", t.status);
+            app.sandbox.clear_fault(Endpoint::Record);
+        }
+        app.stop().await;
+    }
+);
+
+both_stores!(
     recall_removes_and_reads_back_recalled,
     |db: Db| async move {
         let app = TestApp::spawn(db).await;
@@ -563,6 +612,12 @@ both_stores!(
                 ("ret_code", Err(AppError::Upstream { code, message })) => {
                     assert_eq!(code, 1008007);
                     assert!(message.contains("param invalid"), "{message}");
+                    assert_eq!(
+                        message.matches("1008007").count(),
+                        1,
+                        "said once: {message}"
+                    );
+                    assert!(message.ends_with("The task was not changed."), "{message}");
                 }
                 (_, Err(AppError::UpstreamUnavailable { message })) => {
                     assert!(

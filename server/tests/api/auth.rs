@@ -287,6 +287,23 @@ both_stores!(
         assert_eq!(wrong, unknown);
         assert_eq!(wrong.to_string(), "Wrong username or password.");
         assert!(app.login("olivia", "olivia-password-123").await.is_ok());
+        // Both failures are audited; a name that is no account (perhaps a password typed in
+        // the wrong field) is not written down.
+        let audit = app
+            .services
+            .store
+            .audit_page(&Default::default(), 50)
+            .await
+            .unwrap();
+        let failed: Vec<&str> = audit
+            .iter()
+            .filter(|e| e.action == "sign-in" && e.outcome == "failed")
+            .map(|e| e.username.as_str())
+            .collect();
+        assert_eq!(failed.len(), 2, "{failed:?}");
+        assert!(failed.contains(&"olivia"), "{failed:?}");
+        assert!(failed.contains(&"(unknown user)"), "{failed:?}");
+        assert!(!audit.iter().any(|e| e.username == "nobody"));
         app.stop().await;
     }
 );

@@ -28,7 +28,7 @@ pub fn TaskDetails() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (confirm, done, err) = query.with_untracked(|q| (q.get("confirm"), q.get("done"), q.get("__err")));
                 // A plain form post the server refused comes back with the error in the URL.
-                let error: Option<AppError> = err.map(|e| ServerFnUrlError::<AppError>::decode_err(&e));
+                let error: Option<AppError> = err.map(|e| from_link(ServerFnUrlError::<AppError>::decode_err(&e)));
                 match detail.await {
                     Ok(d) => {
                         let title = format!("{} · {}", d.row.title, d.row.push_id);
@@ -50,5 +50,115 @@ pub fn TaskDetails() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// An error carried in the URL (`?__err=`, a refused plain form post) may come from a crafted
+/// link: keep its kind and numbers, and say it in this console's own words, never the link's.
+/// (With JavaScript the dialog shows the server's answer itself, which carries more detail.)
+pub fn from_link(e: AppError) -> AppError {
+    match e {
+        AppError::NotFound { .. } => AppError::NotFound {
+            what: "The task".into(),
+        },
+        AppError::Validation { field, .. } => {
+            let message = match field.as_str() {
+                "typed_confirmation" => "Type the task's push ID exactly to confirm.",
+                "choice" => {
+                    "Choose what happens on vivo, OPPO and old Huawei devices: Continue delivery or Abort for these devices."
+                }
+                "title" | "content" => {
+                    "Enter a title (up to 200 characters) and content (up to 2,000 characters)."
+                }
+                _ => "The request was incomplete or malformed.",
+            };
+            AppError::Validation {
+                field,
+                message: message.into(),
+            }
+        }
+        AppError::Forbidden { .. } => AppError::Forbidden {
+            message: "Your role does not allow this action.".into(),
+        },
+        AppError::Conflict { .. } => AppError::Conflict {
+            message: "Somebody else acted on this task first; the action history shows who and when."
+                .into(),
+            by: None,
+            at: None,
+        },
+        AppError::NotAllowed { .. } => AppError::NotAllowed {
+            reason: "The action is not possible on this task now; the disabled button says why."
+                .into(),
+        },
+        AppError::Upstream { code, .. } => AppError::Upstream {
+            code,
+            message: format!("TPNS refused the action (code {code}). The task was not changed."),
+        },
+        AppError::UpstreamUnavailable { .. } => AppError::UpstreamUnavailable {
+            message: "TPNS did not answer. Whether the action happened is unknown; Pushdeck keeps checking and the action history will show the outcome."
+                .into(),
+        },
+        AppError::RateLimited { retry_at, .. } => AppError::RateLimited {
+            message: "The upstream query budget for this hour is spent.".into(),
+            retry_at,
+        },
+        AppError::Network { .. } => AppError::Network {
+            message: "The server's answer could not be read. Reload the page and try again."
+                .into(),
+        },
+        fixed @ (AppError::Unauthorized | AppError::Throttled | AppError::Internal) => fixed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_from_a_link_keeps_its_kind_but_never_its_text() {
+        let planted = "Call +1 555 0100 to unlock your account";
+        let cases = [
+            AppError::not_found(planted),
+            AppError::validation("typed_confirmation", planted),
+            AppError::Forbidden {
+                message: planted.into(),
+            },
+            AppError::Conflict {
+                message: planted.into(),
+                by: Some(planted.into()),
+                at: Some(1),
+            },
+            AppError::NotAllowed {
+                reason: planted.into(),
+            },
+            AppError::Upstream {
+                code: 1008007,
+                message: planted.into(),
+            },
+            AppError::UpstreamUnavailable {
+                message: planted.into(),
+            },
+            AppError::RateLimited {
+                message: planted.into(),
+                retry_at: Some(5),
+            },
+            AppError::Network {
+                message: planted.into(),
+            },
+        ];
+        for e in cases {
+            let kind = std::mem::discriminant(&e);
+            let safe = from_link(e);
+            assert_eq!(std::mem::discriminant(&safe), kind);
+            assert!(!format!("{safe:?}").contains("555"), "{safe:?}");
+        }
+        assert_eq!(
+            from_link(AppError::Upstream {
+                code: 1008007,
+                message: planted.into()
+            })
+            .to_string(),
+            "TPNS refused the action (code 1008007). The task was not changed."
+        );
     }
 }

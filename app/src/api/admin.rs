@@ -8,6 +8,17 @@ use crate::domain::Action;
 use crate::dto::{AdminOverview, NewUser};
 use crate::error::AppError;
 
+/// The sentences an admin change is refused with. A change posted without JavaScript comes back
+/// with its error in the URL, which anyone can craft, so the Admin page shows only these.
+pub mod refusals {
+    pub const USERNAME: &str = "Use 2–64 letters, digits, dots, dashes, underscores or @.";
+    pub const ROLE: &str = "Choose viewer, operator or admin.";
+    pub const PASSWORD: &str = "Use at least 12 characters, or leave it empty to generate one.";
+    pub const OWN_ADMIN_ROLE: &str = "You cannot remove your own admin role.";
+    pub const DISABLE_SELF: &str = "You cannot disable yourself.";
+    pub const ALL: [&str; 5] = [USERNAME, ROLE, PASSWORD, OWN_ADMIN_ROLE, DISABLE_SELF];
+}
+
 /// Users and apps (admins).
 #[server(input = GetUrl, endpoint = "admin")]
 pub async fn get_admin() -> Result<AdminOverview, AppError> {

@@ -4,7 +4,7 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::admin::{DisableUser, UpdateUser, get_admin};
+use crate::api::admin::{DisableUser, UpdateUser, get_admin, refusals};
 use crate::domain::Action;
 use crate::dto::{AdminOverview, UserInfo};
 use crate::error::AppError;
@@ -16,16 +16,28 @@ use crate::ui::components::{PageHeader, Panel, error_banner};
 pub fn Admin() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_admin());
     // Without JavaScript a refused change comes back as `?__err=`.
-    let refused = use_query_map()
-        .with_untracked(|q| q.get("__err"))
-        .map(|e| ServerFnUrlError::<AppError>::decode_err(&e));
+    // The URL can be crafted: only this page's own sentences are shown.
+    let refused =
+        use_query_map().with_untracked(|q| q.get("__err")).map(|e| {
+            match ServerFnUrlError::<AppError>::decode_err(&e) {
+                AppError::Validation { message, .. } => refusals::ALL
+                    .into_iter()
+                    .find(|known| *known == message)
+                    .unwrap_or("Check the form and try again."),
+                AppError::NotFound { .. } => "That user no longer exists.",
+                AppError::Forbidden { .. } | AppError::Unauthorized => {
+                    "Only admins can change users."
+                }
+                _ => "Something went wrong on the server. Please try again.",
+            }
+        });
     view! {
         <Title text="Admin" />
         <PageHeader title="Admin".to_string() subtitle="Users, their roles and action permissions, and the configured TPNS apps." />
         {refused.map(|e| view! {
             <div class="mb-3">
                 <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-                    "The change was not saved. "{e.to_string()}
+                    "The change was not saved. "{e}
                 </p>
             </div>
         })}

@@ -1,5 +1,6 @@
 //! Sign-in, the audit log and user administration.
 
+use app::api::admin::refusals;
 use app::domain::Action;
 use app::domain::time::parse_date;
 use app::dto::{AdminOverview, AuditPage, AuditQuery, NewUser};
@@ -31,16 +32,13 @@ fn valid_username(name: &str) -> Result<String, AppError> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b))
     {
-        return Err(AppError::validation(
-            "username",
-            "Use 2–64 letters, digits, dots, dashes, underscores or @.",
-        ));
+        return Err(AppError::validation("username", refusals::USERNAME));
     }
     Ok(n.to_string())
 }
 
 fn role(s: &str) -> Result<Role, AppError> {
-    Role::parse(s).ok_or_else(|| AppError::validation("role", "Choose viewer, operator or admin."))
+    Role::parse(s).ok_or_else(|| AppError::validation("role", refusals::ROLE))
 }
 
 impl ConsoleService {
@@ -198,10 +196,7 @@ impl ConsoleService {
         if let Some(p) = &password
             && p.chars().count() < 12
         {
-            return Err(AppError::validation(
-                "password",
-                "Use at least 12 characters, or leave it empty to generate one.",
-            ));
+            return Err(AppError::validation("password", refusals::PASSWORD));
         }
         let generated = password.is_none().then(generate_password);
         let secret = password.or_else(|| generated.clone()).unwrap_or_default();
@@ -246,10 +241,7 @@ impl ConsoleService {
     ) -> Result<(), AppError> {
         let role = role(&role_name)?;
         if username == admin.username && role != Role::Admin {
-            return Err(AppError::validation(
-                "role",
-                "You cannot remove your own admin role.",
-            ));
+            return Err(AppError::validation("role", refusals::OWN_ADMIN_ROLE));
         }
         let s = &self.services;
         if !s
@@ -277,10 +269,7 @@ impl ConsoleService {
         username: String,
     ) -> Result<(), AppError> {
         if username == admin.username {
-            return Err(AppError::validation(
-                "username",
-                "You cannot disable yourself.",
-            ));
+            return Err(AppError::validation("username", refusals::DISABLE_SELF));
         }
         let s = &self.services;
         if !s

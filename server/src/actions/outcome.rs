@@ -296,24 +296,16 @@ impl ActionService {
         push_id: &str,
         fallback: Status,
     ) -> Status {
-        match self
-            .sync
-            .refresh_task(app, push_id, RefreshReason::Person)
-            .await
-        {
-            Ok(Some(t)) => t.status,
-            Ok(None) => fallback,
-            Err(e) => {
-                tracing::warn!(error = %e, push_id, "could not read the task back after an action");
-                self.store
-                    .get_task(&app.id, push_id)
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|t| t.status)
-                    .unwrap_or(fallback)
-            }
+        if let Some(status) = self.read_upstream(app, push_id).await {
+            return status;
         }
+        self.store
+            .get_task(&app.id, push_id)
+            .await
+            .ok()
+            .flatten()
+            .map(|t| t.status)
+            .unwrap_or(fallback)
     }
 
     /// The outcome of an intent resolved earlier (a retried request).

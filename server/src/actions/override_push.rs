@@ -116,7 +116,7 @@ impl ActionService {
         };
         if let Err(e) = self
             .store
-            .insert_console_task(&app.id, &new_task, Some(&task.push_id))
+            .insert_console_task(&app.id, &new_task, &task.push_id)
             .await
         {
             tracing::error!(error = %e, "could not record the override's new task");

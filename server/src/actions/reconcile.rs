@@ -79,28 +79,9 @@ impl ActionService {
                 continue;
             }
             settled += 1;
-            if let Some(new) = &new_push_id
-                && let Some(t) = self.store.get_task(&app.id, new).await?
-            {
-                let upsert = crate::store::tasks::TaskUpsert {
-                    push_id: t.push_id.clone(),
-                    audience: t.audience,
-                    audience_summary: t.audience_summary.clone(),
-                    audience_detail: t.audience_detail.clone(),
-                    platform: t.platform,
-                    message_type: t.message_type,
-                    title: t.title.clone(),
-                    content: t.content.clone(),
-                    created_at: t.created_at,
-                    send_time: t.send_time,
-                    push_time: t.push_time,
-                    expire_secs: t.expire_secs,
-                    status: t.status,
-                    collapse_id: t.collapse_id,
-                    source: app::domain::Source::Console,
-                };
+            if let Some(new) = &new_push_id {
                 self.store
-                    .insert_console_task(&app.id, &upsert, Some(&intent.push_id))
+                    .link_override(&app.id, new, &intent.push_id)
                     .await?;
             }
             self.feed.publish(&app.id, &intent.push_id).await;

@@ -15,10 +15,11 @@ use crate::store::{Store, StoreError};
 /// Why a sign-in failed. The message never says whether the username exists.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
+    /// `known`: the username is an account (for the audit log only, never for the answer).
     #[error("Wrong username or password.")]
-    Invalid,
+    Invalid { known: bool },
     #[error("Too many attempts. Try again in a few minutes.")]
-    Throttled,
+    Throttled { known: bool },
     #[error("internal: {0}")]
     Store(#[from] StoreError),
 }
@@ -97,12 +98,13 @@ impl AuthService {
         // against the limit; a success takes it back.
         self.store.record_login_failure(&user_key, now_ms).await?;
         self.store.record_login_failure(&ip_key, now_ms).await?;
+        let found = self.store.user_by_name(username).await?;
+        let known = found.is_some();
         if self.store.login_failures_since(&user_key, since).await? > max
             || self.store.login_failures_since(&ip_key, since).await? > max * 4
         {
-            return Err(LoginError::Throttled);
+            return Err(LoginError::Throttled { known });
         }
-        let found = self.store.user_by_name(username).await?;
         // Argon2 takes tens of milliseconds of CPU: off the async workers.
         let (password, hash) = (
             password.to_string(),
@@ -116,7 +118,7 @@ impl AuthService {
             .unwrap_or(false);
         let ok = verified && found.as_ref().is_some_and(|(u, _)| !u.disabled);
         let Some((user, _)) = found.filter(|_| ok) else {
-            return Err(LoginError::Invalid);
+            return Err(LoginError::Invalid { known });
         };
         self.store.forget_login_failure(&ip_key, now_ms).await?;
         self.store.clear_login_failures(&user_key).await?;

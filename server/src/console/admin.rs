@@ -68,16 +68,13 @@ impl ConsoleService {
         let caller = req.extensions.get::<Caller>().ok_or(AppError::Internal)?;
         let s = &self.services;
         let result = s.auth.login(username.trim(), &password, &caller.ip).await;
-        let (outcome, user_id) = match &result {
-            Ok((u, _)) => ("succeeded", Some(u.user_id)),
-            Err(LoginError::Throttled) => ("throttled", None),
-            Err(_) => ("failed", None),
-        };
         // A name that is no account may be a password typed in the wrong field: it is not
         // written down.
-        let known = match user_id {
-            Some(_) => true,
-            None => matches!(s.store.user_by_name(username.trim()).await, Ok(Some(_))),
+        let (outcome, user_id, known) = match &result {
+            Ok((u, _)) => ("succeeded", Some(u.user_id), true),
+            Err(LoginError::Throttled { known }) => ("throttled", None, *known),
+            Err(LoginError::Invalid { known }) => ("failed", None, *known),
+            Err(LoginError::Store(_)) => ("failed", None, false),
         };
         let entry = NewAudit {
             at_ms: s.clock.now_ms(),
@@ -98,11 +95,11 @@ impl ConsoleService {
         }
         match result {
             Ok((_, token)) => Ok(s.auth.cookie(&token)),
-            Err(LoginError::Invalid) => Err(AppError::validation(
+            Err(LoginError::Invalid { .. }) => Err(AppError::validation(
                 "password",
                 "Wrong username or password.",
             )),
-            Err(LoginError::Throttled) => Err(AppError::Throttled),
+            Err(LoginError::Throttled { .. }) => Err(AppError::Throttled),
             Err(LoginError::Store(e)) => Err(internal(e)),
         }
     }

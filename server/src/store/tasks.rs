@@ -218,7 +218,7 @@ impl Store {
         &self,
         app_id: &str,
         t: &TaskUpsert,
-        overrides: Option<&str>,
+        original: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         let exists = sqlx::query("select task_id from tasks where app_id = $1 and push_id = $2")
@@ -227,29 +227,24 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?
             .is_some();
-        if exists {
-            sqlx::query(
-                "update tasks set source = 'console', overrides_push_id = coalesce($1, overrides_push_id),
-                   version = version + 1 where app_id = $2 and push_id = $3",
-            )
-            .bind(overrides)
-            .bind(app_id)
-            .bind(&t.push_id)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            insert_task(&mut tx, app_id, t, None, overrides).await?;
+        if !exists {
+            insert_task(&mut tx, app_id, t, None, Some(original)).await?;
         }
-        if let Some(old) = overrides {
-            sqlx::query(
-                "update tasks set overridden_by_push_id = $1, version = version + 1 where app_id = $2 and push_id = $3",
-            )
-            .bind(&t.push_id)
-            .bind(app_id)
-            .bind(old)
-            .execute(&mut *tx)
-            .await?;
-        }
+        link_override(&mut tx, app_id, &t.push_id, original).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Links a stored task as the console's override of `original`, both ways (an override
+    /// whose outcome was learned only by reconciling).
+    pub async fn link_override(
+        &self,
+        app_id: &str,
+        new: &str,
+        original: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        link_override(&mut tx, app_id, new, original).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -396,6 +391,33 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// `new` overrides `original`: marked as the console's and linked both ways.
+async fn link_override(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    app_id: &str,
+    new: &str,
+    original: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update tasks set source = 'console', overrides_push_id = $1, version = version + 1
+         where app_id = $2 and push_id = $3",
+    )
+    .bind(original)
+    .bind(app_id)
+    .bind(new)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "update tasks set overridden_by_push_id = $1, version = version + 1 where app_id = $2 and push_id = $3",
+    )
+    .bind(new)
+    .bind(app_id)
+    .bind(original)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn insert_task(

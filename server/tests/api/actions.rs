@@ -51,13 +51,7 @@ both_stores!(
         assert_eq!(out.status, Status::Terminated);
         assert_eq!(calls(&app, Endpoint::Stop), 1);
         assert_eq!(app.status("demo-android", &id).await, Status::Terminated);
-        let task = app
-            .services
-            .store
-            .get_task("demo-android", &id)
-            .await
-            .unwrap()
-            .unwrap();
+        let task = app.stored("demo-android", &id).await;
         assert_eq!(task.in_flight, None, "the in-flight marker is cleared");
         let audit = app
             .services
@@ -353,20 +347,8 @@ both_stores!(
     override_with_abort_links_both_tasks_and_skips_devices_that_cannot_replace,
     |db: Db| async move {
         let (app, old, new) = override_with(db, "abort").await;
-        let o = app
-            .services
-            .store
-            .get_task("demo-android", &old)
-            .await
-            .unwrap()
-            .unwrap();
-        let n = app
-            .services
-            .store
-            .get_task("demo-android", &new)
-            .await
-            .unwrap()
-            .unwrap();
+        let o = app.stored("demo-android", &old).await;
+        let n = app.stored("demo-android", &new).await;
         assert_eq!(o.overridden_by_push_id.as_deref(), Some(new.as_str()));
         assert_eq!(n.overrides_push_id.as_deref(), Some(old.as_str()));
         assert_eq!(n.title, "Weekend sale (fixed)");
@@ -497,13 +479,7 @@ both_stores!(
             .await
             .expect("the retry goes through");
         assert_eq!(retry.status, Status::Terminated);
-        let t = app
-            .services
-            .store
-            .get_task("demo-android", &id)
-            .await
-            .unwrap()
-            .unwrap();
+        let t = app.stored("demo-android", &id).await;
         assert_eq!(t.in_flight, None);
         app.stop().await;
     }
@@ -632,13 +608,7 @@ both_stores!(
                 (_, other) => panic!("{name}: {other:?}"),
             }
             assert!(sending(app.status("demo-android", &id).await), "{name}");
-            let t = app
-                .services
-                .store
-                .get_task("demo-android", &id)
-                .await
-                .unwrap()
-                .unwrap();
+            let t = app.stored("demo-android", &id).await;
             assert_eq!(t.in_flight, None, "{name}");
             let audit = app
                 .services
@@ -732,13 +702,7 @@ both_stores!(
             app.status("demo-android", &happened).await,
             Status::Terminated
         );
-        let t = app
-            .services
-            .store
-            .get_task("demo-android", &lost)
-            .await
-            .unwrap()
-            .unwrap();
+        let t = app.stored("demo-android", &lost).await;
         assert!(sending(t.status), "{:?}", t.status);
         assert_eq!(t.in_flight, None);
         let audit = app

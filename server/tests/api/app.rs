@@ -272,14 +272,18 @@ impl TestApp {
             .expect("the sandbox knows the task");
     }
 
-    pub async fn status(&self, app: &str, push_id: &str) -> app::domain::Status {
+    /// The task as the store holds it.
+    pub async fn stored(&self, app: &str, push_id: &str) -> pushdeck::store::tasks::StoredTask {
         self.services
             .store
             .get_task(app, push_id)
             .await
             .unwrap()
-            .unwrap()
-            .status
+            .expect("the task is in the store")
+    }
+
+    pub async fn status(&self, app: &str, push_id: &str) -> app::domain::Status {
+        self.stored(app, push_id).await.status
     }
 }
 

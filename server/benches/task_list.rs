@@ -139,6 +139,20 @@ async fn run(label: &str, url: &str, n: i64) {
         .find(|c| c.starts_with("pushdeck_session="))
         .map(|c| c.split(';').next().unwrap().to_string())
         .expect("signed in");
+    // One GET as the signed-in viewer: the body and how long it took.
+    let timed_get = async |url: &str| {
+        let t = Instant::now();
+        let body = http
+            .get(url)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (body, t.elapsed())
+    };
 
     // Two searches with the status filter "pushing": a common word (a full page of 50 found
     // after a short scan) and a rare promotion code (a few rows, found only by scanning every
@@ -171,29 +185,9 @@ async fn run(label: &str, url: &str, n: i64) {
             let r = t.elapsed();
             assert_eq!(rows.len() == 51, full_page, "{term}: {} rows", rows.len());
             assert!(!rows.is_empty());
-            let t = Instant::now();
-            let body = http
-                .get(&data_url)
-                .header("cookie", &cookie)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let d = t.elapsed();
+            let (body, d) = timed_get(&data_url).await;
             assert!(body.contains("\"rows\""), "{body}");
-            let t = Instant::now();
-            let html = http
-                .get(&page_url)
-                .header("cookie", &cookie)
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            let p = t.elapsed();
+            let (html, p) = timed_get(&page_url).await;
             assert!(html.contains("data-push-id"), "the page lists tasks");
             if i > 0 {
                 raw.push(r);

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::tasks::list_tasks;
 use crate::domain::{Audience, Platform, Status};
 use crate::dto::{TaskPage, TaskQuery};
+use crate::error::AppError;
 use crate::islands::task_table::TaskTable;
 use crate::ui::components::{PageHeader, Panel, error_banner};
 use crate::ui::query::{task_list_href, task_query};
@@ -35,10 +36,30 @@ pub fn TaskList() -> impl IntoView {
                 let q = query.get_untracked();
                 match page.await {
                     Ok(page) => view! { <TaskListBody page q /> }.into_any(),
-                    Err(e) => view! {
-                        <PageHeader title="Task List".to_string() />
-                        {error_banner(&e)}
-                    }.into_any(),
+                    Err(e) => {
+                        // A filter the server cannot use: offer the same list without it.
+                        let mut without = q.clone();
+                        let field = match &e {
+                            AppError::Validation { field, .. } => field.as_str(),
+                            _ => "",
+                        };
+                        match field {
+                            "from" => without.created_from = None,
+                            "to" => without.created_to = None,
+                            "after" => (without.after, without.before) = (None, None),
+                            _ => {}
+                        }
+                        let retry = (without != q).then(|| view! {
+                            <p class="mt-3 text-sm">
+                                <a href=task_list_href(&without) class="text-sky-700 hover:underline">"Show the Task List without this filter"</a>
+                            </p>
+                        });
+                        view! {
+                            <PageHeader title="Task List".to_string() />
+                            {error_banner(&e)}
+                            {retry}
+                        }.into_any()
+                    }
                 }
             })}
         </Suspense>

@@ -42,6 +42,15 @@ test("with JavaScript off the filters, search and paging work and live in the UR
   await expect(page.getByText("No tasks match these filters.")).toBeVisible();
 });
 
+test("a date range the server cannot use says why and offers the list without it, keeping the other filters", async ({ page }) => {
+  await page.goto("/tasks?app=demo-android&status=completed&from=2026-11-20&to=2026-11-10");
+  await expect(page.getByRole("alert")).toHaveText("The end date is before the start date.");
+  await page.getByRole("link", { name: "Show the Task List without this filter" }).click();
+  await expect(page).not.toHaveURL(/to=/);
+  await expect(page).toHaveURL(/from=2026-11-20/);
+  await expect(page.getByRole("checkbox", { name: /Completed/ })).toBeChecked();
+});
+
 test("with JavaScript off the push details render, with reasons beside disabled buttons", async ({ page, request }) => {
   const id = await createTask(request, { audience: "token_list" });
   const row = await findInTaskList(page, "demo-android", id);

@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod html;
 pub mod layout;
 pub mod query;
 pub mod shell;

@@ -1,5 +1,7 @@
 //! Plain HTTP endpoints beside the Leptos routes: health, readiness, the live task events, and
-//! the audit log as CSV.
+//! the audit log as CSV; and the security headers of every response ([`csp`]).
+
+pub mod csp;
 
 use std::convert::Infallible;
 use std::time::Duration;

@@ -8,7 +8,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
-use http::{HeaderValue, header};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -18,7 +17,6 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::actions::ActionService;
@@ -296,22 +294,28 @@ pub fn router(services: Arc<Services>) -> Router {
         services: services.clone(),
     });
     let auth = services.auth.clone();
+    // What every rendered page sees: the console, and this response's CSP nonce.
+    let page_context = move || {
+        provide_context(console.clone());
+        crate::http::csp::provide_leptos_nonce();
+    };
     Router::new()
         .route("/healthz", get(crate::http::healthz))
         .route("/readyz", get(crate::http::readyz))
         .route("/events", get(crate::http::events))
         .route("/audit.csv", get(crate::http::audit_csv))
-        .leptos_routes_with_context(&state, routes, move || provide_context(console.clone()), {
+        .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let leptos = leptos.clone();
             move || app::shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            page_context,
+            app::shell,
+        ))
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(crate::http::panic_response))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(axum::middleware::from_fn(crate::http::csp::security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))

@@ -283,7 +283,7 @@ fn override_fields(
                 "New content"
                 <textarea name="content" required=true maxlength="2000" rows="3" class=input
                     prop:value=move || content.get() on:input=move |ev| content.set(event_target_value(&ev))>
-                    {content.get_untracked()}
+                    {crate::ui::html::textarea_text(&content.get_untracked())}
                 </textarea>
             </label>
         </div>

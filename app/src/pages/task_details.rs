@@ -35,7 +35,7 @@ pub fn TaskDetails() -> impl IntoView {
                         view! {
                             <Title text=title />
                             <nav aria-label="Breadcrumb" class="mb-3 text-sm text-slate-500">
-                                <a href=format!("/tasks?app={}", d.app.id) class="text-sky-700 hover:underline">"Task List"</a>
+                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 hover:underline">"Task List"</a>
                                 " / "<span class="font-mono">{d.row.push_id.clone()}</span>
                             </nav>
                             <TaskDetailsView detail=d confirm error done />

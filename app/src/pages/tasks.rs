@@ -189,7 +189,7 @@ fn FilterBar(page: TaskPage, q: TaskQuery) -> impl IntoView {
                 </label>
                 <div class="flex gap-2">
                     <button type="submit" class="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700">"Apply filters"</button>
-                    <a href=format!("/tasks?app={}", page.app.id) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">"Reset"</a>
+                    <a href=format!("/tasks?app={}", crate::ui::query::encode(&page.app.id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">"Reset"</a>
                 </div>
             </div>
         </form>

@@ -118,7 +118,7 @@ fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String) -> impl IntoView {
                 class="max-w-48 rounded border border-slate-600 bg-slate-800 px-2 py-1 text-slate-100"
                 on:change=move |ev| {
                     let id = event_target_value(&ev);
-                    crate::ui::browser::go_to(&format!("/tasks?app={id}"));
+                    crate::ui::browser::go_to(&format!("/tasks?app={}", crate::ui::query::encode(&id)));
                 }
             >
                 {apps

@@ -28,6 +28,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title of a page. `leptos_meta` writes the formatted title into `<title>` as it
+/// is, unescaped, and pages put text from TPNS in it (a task's title): this is the one place
+/// where a page's title becomes markup, so it is escaped here for every page at once. Islands
+/// never set a title, so this runs only on the server, where the text becomes HTML (in the
+/// browser `document.title` would take it as plain text and show the entities).
+pub fn page_title(page: String) -> String {
+    let text = if page.is_empty() {
+        "Pushdeck".to_string()
+    } else {
+        format!("{page} · Pushdeck")
+    };
+    crate::ui::html::escape_text(&text).into_owned()
+}
+
 /// The console: the router and its pages inside the common layout. Every route renders
 /// `Async`: the server waits for the page's data and sends complete HTML, so pages work without
 /// JavaScript (streamed out-of-order chunks need a script to be put in place).
@@ -35,9 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Pushdeck".to_string() } else { format!("{page} · Pushdeck") }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Layout>
                 <Routes fallback=pages::not_found::NotFound>
@@ -50,5 +62,24 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_title;
+
+    #[test]
+    fn a_page_title_from_outside_cannot_close_the_title_element() {
+        let t = page_title("</title><script>alert(3)</script> · 3900300284".into());
+        assert_eq!(
+            t,
+            "&lt;/title&gt;&lt;script&gt;alert(3)&lt;/script&gt; · 3900300284 · Pushdeck"
+        );
+        assert_eq!(page_title(String::new()), "Pushdeck");
+        assert_eq!(
+            page_title("Fish & chips".into()),
+            "Fish &amp; chips · Pushdeck"
+        );
     }
 }

@@ -61,12 +61,13 @@ impl ActionService {
             )));
         }
         let summary = format!(
-            "POST /v3/push/app audience_type={} collapse_id={collapse_id} force_collapse={} title={:?}",
+            "POST /v3/push/app audience_type={} collapse_id={collapse_id} force_collapse={} title={}",
             task.audience.upstream(),
             body.force_collapse
                 .map(|b| b.to_string())
                 .unwrap_or_else(|| "unset".into()),
-            title
+            // JSON, as sent: the title is a person's text and is quoted the standard way.
+            serde_json::Value::from(title.as_str())
         );
         Ok(OverridePlan {
             collapse_id,

@@ -6,5 +6,6 @@ mod app;
 mod auth;
 mod helpers;
 mod logs;
+mod markup;
 mod startup;
 mod store;

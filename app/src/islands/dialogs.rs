@@ -63,6 +63,8 @@ pub fn ActionDialog(
         None
     });
     let pending = RwSignal::new(false);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let typed = RwSignal::new(String::new());
     let title = RwSignal::new(task.title.clone());
     let content = RwSignal::new(task.content.clone());
@@ -242,7 +244,9 @@ pub fn ActionDialog(
                             "{BTN} text-white disabled:cursor-not-allowed disabled:opacity-50 {}",
                             if danger { "bg-red-600 hover:bg-red-700" } else { "bg-sky-600 hover:bg-sky-700" },
                         )
-                        disabled=move || !can_submit()
+                        // Checked in the browser once hydrated; before (or without) that, the
+                        // form's `required` fields and the server check it.
+                        disabled=move || hydrated.get() && !can_submit()
                     >
                         {move || if pending.get() { "Sending…".to_string() } else { confirm_label.to_string() }}
                     </button>

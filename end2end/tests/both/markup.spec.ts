@@ -75,7 +75,7 @@ test("hostile titles, contents, tags and accounts are shown as written and never
   await page.goto(details);
   if (javaScriptEnabled) await waitHydrated(page);
   await expect(page.getByRole("heading", { level: 1, name: TITLE, exact: true })).toBeVisible();
-  await expect(page.getByText(CONTENT, { exact: true })).toBeVisible();
+  await expect(page.getByText(CONTENT, { exact: true }).first()).toBeVisible();
   for (const tag of TAGS) await expect(page.locator("main")).toContainText(tag);
   expect(await page.title()).toBe(`${TITLE} · ${tagged} · Pushdeck`);
   await expectNoInjection(page, "push details");
@@ -103,7 +103,8 @@ test("hostile titles, contents, tags and accounts are shown as written and never
   // An override with a hostile title of the operator's own.
   const dialog = page.getByRole("dialog", { name: "Override this task" });
   await dialog.getByLabel("New title").fill(OVERRIDE_TITLE);
-  await expect(dialog.getByLabel("Preview")).toContainText(OVERRIDE_TITLE);
+  // The preview follows the typing once hydrated; without JavaScript it shows the original.
+  if (javaScriptEnabled) await expect(dialog.getByLabel("Preview")).toContainText(OVERRIDE_TITLE);
   await dialog.getByRole("radio", { name: /Continue delivery/ }).check();
   await dialog.getByRole("button", { name: "Send override" }).click();
   const link = page.getByText("Overridden by task").getByRole("link");

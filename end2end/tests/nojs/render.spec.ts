@@ -76,3 +76,20 @@ test("with JavaScript off a confirmed Terminate works as a plain form", async ({
   await expect(page.getByRole("status")).toContainText("Terminate sent");
   await expect(page.locator("[data-status]").first()).toHaveText("Terminated");
 });
+
+test("with JavaScript off an all-devices Override with its typed confirmation and choice works as a plain form", async ({ page, request }) => {
+  const id = await createTask(request, { audience: "all" });
+  await findInTaskList(page, "demo-android", id);
+  await page.goto(`/tasks/${id}?app=demo-android&confirm=override`);
+  const dialog = page.getByRole("dialog", { name: "Override this task" });
+  // Nothing is checked in the browser without JavaScript: the send button is not disabled, the
+  // required fields and the server are the checks.
+  await expect(dialog.getByRole("button", { name: "Send override" })).toBeEnabled();
+  await dialog.getByLabel("New title").fill("Corrected without JavaScript");
+  await dialog.getByLabel("Push ID to confirm").fill(id);
+  await dialog.getByRole("radio", { name: /Abort for these devices/ }).check();
+  await dialog.getByRole("button", { name: "Send override" }).click();
+  await expect(page).toHaveURL(/done=override/);
+  await expect(page.locator("[data-status]").first()).toHaveText("Overridden");
+  await expect(page.getByText("Overridden by task").getByRole("link")).toBeVisible();
+});

@@ -8,5 +8,5 @@ pub mod rules;
 pub mod task;
 pub mod time;
 
-pub use rules::{Refusal, RefusalKind, RuleContext, check};
+pub use rules::{DoneAction, Refusal, RefusalKind, RuleContext, check};
 pub use task::*;

@@ -1,8 +1,24 @@
 //! The action pipeline: Terminate, Recall, Override and Cancel Push, each carried out exactly
-//! once. The rules are checked again here; an intent is written before the upstream call; the
-//! upstream is called; the task is read back; one audited outcome is recorded. A crash between
-//! the intent and the answer is reconciled on restart by reading the task back.
+//! once.
+//!
+//! 1. The rules are checked against the stored task, including what Pushdeck's actions already
+//!    did to it (`TaskFacts::done`).
+//! 2. An override reads the task fresh from TPNS and plans its push.
+//! 3. An intent is written; the database's unique indexes let one action per task through.
+//! 4. The rules are checked again against the freshest facts (another operator's action may
+//!    have ended a moment ago, and the read of step 2 may show the task overridden already).
+//! 5. TPNS is called.
+//! 6. The outcome is settled in one transaction: the intent's state, the status the action
+//!    gives the task, the record of what was done, the in-flight marker and the audit entry
+//!    ([`crate::store::Store::settle_intent`]). The task is then read back, which may confirm
+//!    or correct the status but no longer decides whether the action succeeded.
+//!
+//! When the answer is lost (a timeout, a dropped connection, a 5xx, TPNS's internal error), a
+//! terminate, recall or cancel is retried by the client and confirmed by reading the task back;
+//! an override is never sent again: its outcome is *unknown*, which blocks another override
+//! until the reconciler ([`reconcile`]) has found out from TPNS what happened.
 
+mod error;
 mod outcome;
 mod override_push;
 mod reconcile;
@@ -10,7 +26,7 @@ mod reconcile;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::rules::{RefusalKind, RuleContext, check};
+use app::domain::rules::{DoneAction, RefusalKind, RuleContext, check, made_pointless_by};
 use app::domain::time::{format_datetime, format_offset};
 use app::domain::{Action, Audience, Platform, Status};
 use app::dto::{ActionOutcome, ActionRequest};
@@ -21,10 +37,12 @@ use crate::console::view;
 use crate::feed::ChangeFeed;
 use crate::store::Store;
 use crate::store::intents::{InsertError, Intent, IntentState, NewIntent};
+use crate::store::tasks::StoredTask;
 use crate::sync::Syncer;
 use crate::tpns::TpnsClient;
 
-pub use outcome::ActionError;
+pub use error::ActionError;
+pub use reconcile::ReconcileReport;
 
 /// Who is acting, for the intent and the audit log.
 #[derive(Clone, Debug)]
@@ -43,7 +61,11 @@ pub struct ActionService {
     pub(crate) clock: SharedClock,
     pub(crate) instance: String,
     pub(crate) utc_offset_minutes: i32,
-    /// An intent unresolved for longer than this belongs to a request that died: longer than
+    /// How long after its intent an upstream call may still land: the client's timeout for
+    /// every attempt, and a margin. Only a read of TPNS made later than this can show that an
+    /// action did *not* happen.
+    pub(crate) call_window_ms: i64,
+    /// A pending intent older than this is settled even if its owner still beats: longer than
     /// the pipeline's worst case (several upstream calls, each with its timeout and retries).
     pub(crate) orphan_after_ms: i64,
 }
@@ -73,6 +95,7 @@ impl ActionService {
             clock,
             instance,
             utc_offset_minutes: config.utc_offset_minutes(),
+            call_window_ms: call_ms as i64 + 5_000,
             orphan_after_ms: (call_ms as i64 * 8).max(120_000),
         }
     }
@@ -85,6 +108,14 @@ impl ActionService {
         )
     }
 
+    fn rule_context(&self, app: &UpstreamApp) -> RuleContext {
+        RuleContext {
+            now: self.clock.now(),
+            recall_available: app.recall_available,
+            utc_offset_minutes: self.utc_offset_minutes,
+        }
+    }
+
     /// Performs `req` on `app` for `actor`.
     #[tracing::instrument(skip_all, fields(app = %app.id, push_id = %req.push_id, action = req.action.slug()))]
     pub async fn perform(
@@ -93,82 +124,17 @@ impl ActionService {
         actor: &Actor,
         req: &ActionRequest,
     ) -> Result<ActionOutcome, ActionError> {
-        validate_push_id(req)?;
+        validate(req)?;
         // A retried or double-submitted request: answer with the first one's outcome.
         if let Some(earlier) = self.store.intent_by_key(&req.idempotency_key).await? {
             return self.answer_same_key(app, req, earlier).await;
         }
-        let task = self
-            .store
-            .get_task(&app.id, &req.push_id)
-            .await?
-            .ok_or_else(|| ActionError::NotFound(req.push_id.clone()))?;
-        let now = self.clock.now();
-        let ctx = RuleContext {
-            now,
-            recall_available: app.recall_available,
-            utc_offset_minutes: self.utc_offset_minutes,
-        };
-        if let Err(refusal) = check(req.action, &view::facts(&task), &ctx) {
-            // Another action of ours is under way: say whose.
-            if refusal.kind == RefusalKind::InFlight
-                && let Some(other) = self.store.pending_intent(&app.id, &req.push_id).await?
-            {
-                return self.refuse(app, actor, req, self.busy(&other)).await;
-            }
-            // Someone else's action made this one impossible: say who and when.
-            if refusal.kind == RefusalKind::Status
-                && let Some(first) = self
-                    .store
-                    .last_succeeded_intent(&app.id, &req.push_id)
-                    .await?
-                && first.action.expected_status() == task.status
-            {
-                let at = first.resolved_at_ms.unwrap_or(first.created_at_ms) / 1000;
-                return self
-                    .refuse(
-                        app,
-                        actor,
-                        req,
-                        ActionError::Conflict {
-                            message: format!(
-                                "{} already used {} on this task at {}; it is now {}.",
-                                first.username,
-                                first.action.label(),
-                                self.when(at),
-                                task.status.label()
-                            ),
-                            by: Some(first.username.clone()),
-                            at: Some(at),
-                        },
-                    )
-                    .await;
-            }
-            return self
-                .refuse(app, actor, req, ActionError::NotAllowed(refusal.message))
-                .await;
+        let task = self.stored(app, &req.push_id).await?;
+        if let Err(refusal) = check(req.action, &view::facts(&task), &self.rule_context(app)) {
+            let err = self.refusal(app, req, &task, refusal).await?;
+            return self.refuse(app, actor, req, err).await;
         }
-        if task.audience == Audience::All
-            && req.typed_confirmation.as_deref().map(str::trim) != Some(req.push_id.as_str())
-        {
-            return Err(ActionError::Validation {
-                field: "typed_confirmation",
-                message: format!(
-                    "This task was pushed to all devices: type its push ID {} to confirm.",
-                    req.push_id
-                ),
-            });
-        }
-        validate_override(req)?;
-        if req.action == Action::Override
-            && task.platform == Platform::Android
-            && req.choice.is_none()
-        {
-            return Err(ActionError::Validation {
-                field: "choice",
-                message: "Choose what happens on vivo, OPPO and old Huawei devices: Continue delivery or Abort for these devices.".into(),
-            });
-        }
+        validate_for(req, &task)?;
 
         let plan = match req.action {
             Action::Override => match self.plan_override(app, &task, req).await {
@@ -177,63 +143,131 @@ impl ActionService {
             },
             _ => None,
         };
-
         let params = serde_json::json!({
             "title": req.title, "content": req.content, "choice": req.choice.map(|c| c.slug()),
+            "collapse_id": plan.as_ref().map(|p| p.collapse_id),
         })
         .to_string();
-        let intent = match self
-            .store
-            .insert_intent(&NewIntent {
-                app_id: &app.id,
-                push_id: &req.push_id,
-                action: req.action,
-                params: &params,
-                idempotency_key: &req.idempotency_key,
-                user_id: actor.user_id,
-                username: &actor.username,
-                owner: &self.instance,
-                now_ms: self.clock.now_ms(),
-            })
-            .await
-        {
-            Ok(i) => i,
-            Err(InsertError::SameKey(earlier)) => {
-                return self.answer_same_key(app, req, earlier).await;
-            }
-            Err(InsertError::TaskBusy(other)) => {
-                let at = other.created_at_ms / 1000;
-                return self
-                    .refuse(
-                        app,
-                        actor,
-                        req,
-                        ActionError::Conflict {
-                            message: format!(
-                                "{} started {} on this task at {}; wait for its outcome.",
-                                other.username,
-                                other.action.label(),
-                                self.when(at)
-                            ),
-                            by: Some(other.username.clone()),
-                            at: Some(at),
-                        },
-                    )
-                    .await;
-            }
-            Err(InsertError::Store(e)) => return Err(e.into()),
+        let new = NewIntent {
+            app_id: &app.id,
+            push_id: &req.push_id,
+            action: req.action,
+            params: &params,
+            idempotency_key: &req.idempotency_key,
+            user_id: actor.user_id,
+            username: &actor.username,
+            owner: &self.instance,
+            now_ms: self.clock.now_ms(),
         };
+        let mut tries = 0;
+        let intent = loop {
+            tries += 1;
+            match self.store.insert_intent(&new).await {
+                Ok(i) => break i,
+                Err(InsertError::SameKey(earlier)) => {
+                    return self.answer_same_key(app, req, earlier).await;
+                }
+                Err(InsertError::TaskBusy(other)) => {
+                    return self.refuse(app, actor, req, self.busy(&other)).await;
+                }
+                // The action in the way ended a moment ago: write ours again, and the check
+                // below says whether that action leaves room for it.
+                Err(InsertError::JustResolved(_)) if tries < 3 => continue,
+                Err(InsertError::JustResolved(other)) => {
+                    return self.refuse(app, actor, req, self.acted_first(&other)).await;
+                }
+                Err(InsertError::Store(e)) => return Err(e.into()),
+            }
+        };
+
+        // This intent now holds the task. Check again against what is known now: an action
+        // that ended between the first check and the intent, and whatever the override's plan
+        // just read from TPNS, are in the stored task. Our own intent is the only open one.
+        let fresh = self.stored(app, &req.push_id).await?;
+        let mut facts = view::facts(&fresh);
+        facts.in_flight = None;
+        if let Err(refusal) = check(req.action, &facts, &self.rule_context(app)) {
+            let err = self.refusal(app, req, &fresh, refusal).await?;
+            return self.settle_refused(app, actor, req, &intent, err).await;
+        }
+
         self.store
             .set_in_flight(&app.id, &req.push_id, Some(req.action))
             .await?;
         self.feed.publish(&app.id, &req.push_id).await;
-
-        let result = self.call_upstream(app, &task, req, plan).await;
-        // Resolving the intent clears the in-flight marker in the same transaction (an unknown
-        // outcome keeps it until reconciled).
-        let outcome = self.conclude(app, actor, req, &task, &intent, result).await;
+        // The last step before the call: if this process stalled and the reconciler took it
+        // for dead and settled the intent meanwhile, nothing is sent.
+        if !self
+            .store
+            .mark_sending(intent.intent_id, self.clock.now_ms())
+            .await?
+        {
+            return self.resolved_elsewhere(app, &intent).await;
+        }
+        let result = self.call_upstream(app, &fresh, req, plan).await;
+        let outcome = self
+            .conclude(app, actor, req, &fresh, &intent, result)
+            .await;
         self.feed.publish(&app.id, &req.push_id).await;
         outcome
+    }
+
+    async fn stored(&self, app: &UpstreamApp, push_id: &str) -> Result<StoredTask, ActionError> {
+        self.store
+            .get_task(&app.id, push_id)
+            .await?
+            .ok_or_else(|| ActionError::NotFound(push_id.to_string()))
+    }
+
+    /// The error a rule's refusal becomes, saying who acted first where someone did.
+    async fn refusal(
+        &self,
+        app: &UpstreamApp,
+        req: &ActionRequest,
+        task: &StoredTask,
+        refusal: app::domain::Refusal,
+    ) -> Result<ActionError, ActionError> {
+        Ok(match refusal.kind {
+            // Another action of ours is under way: say whose.
+            RefusalKind::InFlight => {
+                match self.store.pending_intent(&app.id, &req.push_id).await? {
+                    Some(other) => self.busy(&other),
+                    None => ActionError::NotAllowed(refusal.message),
+                }
+            }
+            // Pushdeck did it already: the sentence names who and when.
+            RefusalKind::AlreadyDone => {
+                let d: Option<&DoneAction> = made_pointless_by(req.action, &task.done);
+                ActionError::Conflict {
+                    message: refusal.message,
+                    by: d.map(|d| d.by.clone()),
+                    at: d.map(|d| d.at),
+                }
+            }
+            // Someone else's action made this one impossible: say who and when.
+            RefusalKind::Status => match self
+                .store
+                .last_succeeded_intent(&app.id, &req.push_id)
+                .await?
+            {
+                Some(first) if first.action.expected_status() == task.status => {
+                    let at = first.resolved_at_ms.unwrap_or(first.created_at_ms) / 1000;
+                    ActionError::Conflict {
+                        message: format!(
+                            "{} already used {} on this task at {}; it is now {}.",
+                            first.username,
+                            first.action.label(),
+                            self.when(at),
+                            task.status.label()
+                        ),
+                        by: Some(first.username.clone()),
+                        at: Some(at),
+                    }
+                }
+                _ => ActionError::NotAllowed(refusal.message),
+            },
+            _ => ActionError::NotAllowed(refusal.message),
+        })
     }
 
     /// The answer to a request whose key was seen before: the earlier outcome once resolved.
@@ -274,8 +308,10 @@ impl ActionService {
         req: &ActionRequest,
         err: ActionError,
     ) -> Result<ActionOutcome, ActionError> {
-        self.audit(app, actor, req, "refused", "", &err.to_string())
-            .await;
+        let entry = self.audit_entry(app, actor, req, "", "", "refused", &err.to_string());
+        if let Err(e) = self.store.append_audit(&entry).await {
+            tracing::error!(error = %e, "could not write an audit entry");
+        }
         Err(err)
     }
 
@@ -285,6 +321,26 @@ impl ActionService {
         ActionError::Conflict {
             message: format!(
                 "{} started {} on this task at {}; wait for its outcome.",
+                other.username,
+                other.action.label(),
+                self.when(at)
+            ),
+            by: Some(other.username.clone()),
+            at: Some(at),
+        }
+    }
+
+    /// The answer when another operator's action ended just as this one was written.
+    fn acted_first(&self, other: &Intent) -> ActionError {
+        let at = other.created_at_ms / 1000;
+        let how = match other.state {
+            IntentState::Succeeded => "used",
+            IntentState::Unknown => "sent (its outcome is being checked)",
+            IntentState::Failed | IntentState::Pending => "tried",
+        };
+        ActionError::Conflict {
+            message: format!(
+                "{} {how} {} on this task at {} while you were confirming; reload the task to see where it stands.",
                 other.username,
                 other.action.label(),
                 self.when(at)
@@ -312,8 +368,9 @@ impl ActionService {
     }
 }
 
-/// A push ID is plain alphanumerics (TPNS's are digits); anything else is not one.
-fn validate_push_id(req: &ActionRequest) -> Result<(), ActionError> {
+/// What a request must carry whatever the task: a push ID of plain alphanumerics (TPNS's are
+/// digits), and for an override a title and content within TPNS's sizes.
+fn validate(req: &ActionRequest) -> Result<(), ActionError> {
     if req.push_id.is_empty()
         || req.push_id.len() > 40
         || !req.push_id.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -326,29 +383,48 @@ fn validate_push_id(req: &ActionRequest) -> Result<(), ActionError> {
     Ok(())
 }
 
-/// The override's new message: present and within TPNS's sizes.
-fn validate_override(req: &ActionRequest) -> Result<(), ActionError> {
-    if req.action == Action::Override {
-        let title = req.title.as_deref().map(str::trim).unwrap_or("");
-        let content = req.content.as_deref().map(str::trim).unwrap_or("");
-        if title.is_empty() || content.is_empty() {
-            return Err(ActionError::Validation {
-                field: if title.is_empty() { "title" } else { "content" },
-                message: "The override needs a title and a content.".into(),
-            });
-        }
-        if title.chars().count() > MAX_TITLE || content.chars().count() > MAX_CONTENT {
-            return Err(ActionError::Validation {
-                field: if title.chars().count() > MAX_TITLE {
-                    "title"
-                } else {
-                    "content"
-                },
-                message: format!(
-                    "Keep the title under {MAX_TITLE} and the content under {MAX_CONTENT} characters."
-                ),
-            });
-        }
+/// What a request must carry for this task, checked once the rules allow the action (the rules
+/// speak first: a refused action's reason matters more than a missing field).
+fn validate_for(req: &ActionRequest, task: &StoredTask) -> Result<(), ActionError> {
+    if task.audience == Audience::All
+        && req.typed_confirmation.as_deref().map(str::trim) != Some(req.push_id.as_str())
+    {
+        return Err(ActionError::Validation {
+            field: "typed_confirmation",
+            message: format!(
+                "This task was pushed to all devices: type its push ID {} to confirm.",
+                req.push_id
+            ),
+        });
+    }
+    if req.action != Action::Override {
+        return Ok(());
+    }
+    let title = req.title.as_deref().map(str::trim).unwrap_or("");
+    let content = req.content.as_deref().map(str::trim).unwrap_or("");
+    if title.is_empty() || content.is_empty() {
+        return Err(ActionError::Validation {
+            field: if title.is_empty() { "title" } else { "content" },
+            message: "The override needs a title and a content.".into(),
+        });
+    }
+    if title.chars().count() > MAX_TITLE || content.chars().count() > MAX_CONTENT {
+        return Err(ActionError::Validation {
+            field: if title.chars().count() > MAX_TITLE {
+                "title"
+            } else {
+                "content"
+            },
+            message: format!(
+                "Keep the title under {MAX_TITLE} and the content under {MAX_CONTENT} characters."
+            ),
+        });
+    }
+    if task.platform == Platform::Android && req.choice.is_none() {
+        return Err(ActionError::Validation {
+            field: "choice",
+            message: "Choose what happens on vivo, OPPO and old Huawei devices: Continue delivery or Abort for these devices.".into(),
+        });
     }
     Ok(())
 }

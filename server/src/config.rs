@@ -131,6 +131,13 @@ pub struct SyncConfig {
     pub lookback_days: u32,
     /// How often the details page's task is refreshed while it is open.
     pub open_task_interval_secs: u64,
+    /// Of the calls people may make, how many an hour (per app and endpoint) the reconciler may
+    /// spend finding out whether an action whose answer was lost took effect. It first uses
+    /// what the sync worker has read since; this bounds what it reads itself.
+    pub reconcile_per_hour: u32,
+    /// How often each instance beats and the reconciler looks for actions whose outcome is
+    /// unknown (seconds; 0: once at start-up only, for tests that drive it themselves).
+    pub reconcile_every_secs: f64,
 }
 
 impl Default for SyncConfig {
@@ -142,6 +149,8 @@ impl Default for SyncConfig {
             margin_per_hour: 2,
             lookback_days: 30,
             open_task_interval_secs: 25,
+            reconcile_per_hour: 5,
+            reconcile_every_secs: 2.0,
         }
     }
 }
@@ -438,6 +447,12 @@ impl Config {
         if self.sync.reserve_per_hour + self.sync.margin_per_hour >= self.sync.calls_per_hour {
             return bad(
                 "configuration keys `sync.reserve_per_hour` and `sync.margin_per_hour`: together they must be below sync.calls_per_hour"
+                    .into(),
+            );
+        }
+        if !(self.sync.reconcile_every_secs.is_finite() && self.sync.reconcile_every_secs >= 0.0) {
+            return bad(
+                "configuration key `sync.reconcile_every_secs`: must be 0 or a positive number"
                     .into(),
             );
         }

@@ -34,7 +34,7 @@ use tokio::sync::watch;
 pub use apps::{DEMO_ANDROID_SECRET, DEMO_IOS_SECRET, DEMO_NEWS_SECRET, SandboxApp, demo_apps};
 pub use control::{ControlError, TaskSnapshot, TaskSpec};
 pub use device::DeviceClass;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Fault, FaultKind, FaultWhen};
 pub use handle::SandboxHandle;
 pub use limits::EndpointTraffic;
 pub use model::ClassCounters;

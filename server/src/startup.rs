@@ -243,21 +243,52 @@ fn instance_id() -> String {
     format!("{}-{}", std::process::id(), hex::encode(b))
 }
 
-/// Settles actions whose outcome is unknown (a crash between intent and answer, a timeout),
-/// at start-up and then every 30 seconds.
+/// Beats for this instance and settles actions whose outcome is unknown (a lost answer, or a
+/// server that died between intent and answer), at start-up and then every
+/// `sync.reconcile_every_secs`, while it holds the reconciler's lease.
 fn spawn_reconciler(services: Arc<Services>, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let started = services.clock.now_ms();
+        // The heartbeat beats on its own, so that a long pass of the reconciler (reads of
+        // TPNS) never makes this instance look dead to the others.
+        let beat = {
+            let services = services.clone();
+            let every = services.config.sync.reconcile_every_secs;
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = services.actions.heartbeat(started).await {
+                        tracing::warn!(error = %e, "could not record this instance's heartbeat");
+                    }
+                    if every <= 0.0 {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_secs_f64(every)).await;
+                }
+            })
+        };
         loop {
             match services.actions.reconcile(&services.apps).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(settled = n, "reconciled unresolved actions"),
+                Ok(r) if r.settled > 0 => {
+                    tracing::info!(
+                        settled = r.settled,
+                        "reconciled actions whose outcome was unknown"
+                    )
+                }
+                Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not reconcile unresolved actions"),
+            }
+            let every = services.config.sync.reconcile_every_secs;
+            if every <= 0.0 {
+                let _ = stopped.wait_for(|s| *s).await;
+                break;
             }
             tokio::select! {
                 _ = stopped.wait_for(|s| *s) => break,
-                _ = tokio::time::sleep(Duration::from_secs(30)) => {}
+                _ = tokio::time::sleep(Duration::from_secs_f64(every)) => {}
             }
         }
+        beat.abort();
+        services.actions.retire().await;
     })
 }
 

@@ -13,6 +13,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub mod apps;
 pub mod audit;
+pub mod instances;
 pub mod intents;
 pub mod leases;
 pub mod quota;

@@ -48,6 +48,9 @@ const TICK_PERIOD: Duration = Duration::from_millis(1_000);
 pub enum RefreshReason {
     /// "Refresh now", or an action's read-back: may use the reserve kept for people.
     Person,
+    /// The reconciler, settling an action whose answer was lost: as a person, within its own
+    /// hourly share (`sync.reconcile_per_hour`).
+    Reconcile,
     /// The task is open in a details page.
     Watched,
     /// An action of ours is in flight on the task.

@@ -22,6 +22,23 @@ pub struct TaskFacts {
     pub expire_secs: i64,
     /// An action of Pushdeck's that has been sent upstream and not resolved yet.
     pub in_flight: Option<Action>,
+    /// What Pushdeck's actions already did to the task, whatever TPNS's status says now (a
+    /// later read may show an older status, and the rules must still not repeat an action).
+    pub done: Vec<DoneAction>,
+}
+
+/// An action Pushdeck carried out on a task, or sent without hearing back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoneAction {
+    pub action: Action,
+    /// Who confirmed it.
+    pub by: String,
+    /// When it was sent (Unix seconds).
+    pub at: i64,
+    /// An override's new task, once known.
+    pub new_push_id: Option<String>,
+    /// `false` while TPNS's answer is lost and the outcome is being checked.
+    pub confirmed: bool,
 }
 
 impl TaskFacts {
@@ -47,6 +64,8 @@ pub struct RuleContext {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RefusalKind {
     InFlight,
+    /// The action (or one that includes it) was already carried out on this task.
+    AlreadyDone,
     Platform,
     Audience,
     RecallUnavailable,
@@ -105,6 +124,10 @@ pub fn check(action: Action, task: &TaskFacts, ctx: &RuleContext) -> Result<(), 
         )
     };
     let name = action.label();
+
+    if let Some(refusal) = already_done(action, task, &when) {
+        return Err(refusal);
+    }
 
     if let Some(busy) = task.in_flight {
         return Err(Refusal::new(
@@ -253,6 +276,52 @@ pub fn check(action: Action, task: &TaskFacts, ctx: &RuleContext) -> Result<(), 
             Ok(())
         }
     }
+}
+
+/// The action Pushdeck already carried out that makes `action` pointless, or harmful, to
+/// repeat: any override (one whose outcome is unknown may have gone out, and a second would
+/// reach every device twice); a confirmed terminate, or a recall or override, which stopped the
+/// queued deliveries too; a confirmed recall; a confirmed cancel.
+pub fn made_pointless_by(action: Action, done: &[DoneAction]) -> Option<&DoneAction> {
+    let confirmed = |a: Action| done.iter().find(|d| d.action == a && d.confirmed);
+    match action {
+        Action::Override => done.iter().find(|d| d.action == Action::Override),
+        Action::Terminate => confirmed(Action::Terminate)
+            .or_else(|| confirmed(Action::Recall))
+            .or_else(|| confirmed(Action::Override)),
+        Action::Recall => confirmed(Action::Recall),
+        Action::Cancel => confirmed(Action::Cancel),
+    }
+}
+
+/// The refusal of an action [`made_pointless_by`] an earlier one, naming who and when.
+fn already_done(action: Action, task: &TaskFacts, when: &dyn Fn(i64) -> String) -> Option<Refusal> {
+    let d = made_pointless_by(action, &task.done)?;
+    let (by, at, first) = (&d.by, when(d.at), d.action.label());
+    let message = match action {
+        Action::Override => match (&d.new_push_id, d.confirmed) {
+            (_, false) => format!(
+                "TPNS did not answer {by}'s override at {at}, so whether it went out is unknown; Pushdeck is checking with TPNS. A second override now could reach every device twice."
+            ),
+            (Some(new), true) => format!(
+                "{by} already used Override on this task at {at}: the corrected message is task {new}. To correct it again, override task {new}."
+            ),
+            (None, true) => format!(
+                "{by} already used Override on this task at {at}; a second override would reach every device twice."
+            ),
+        },
+        Action::Terminate if d.action != Action::Terminate => format!(
+            "{by} already used {first} on this task at {at}, which also stopped its queued deliveries; nothing is left for Terminate to stop."
+        ),
+        Action::Terminate => format!(
+            "{by} already used Terminate on this task at {at}; nothing is left for Terminate to stop."
+        ),
+        Action::Recall => format!("{by} already used Recall on this task at {at}."),
+        Action::Cancel => {
+            format!("{by} already used Cancel Push on this task at {at}; it will never be sent.")
+        }
+    };
+    Some(Refusal::new(RefusalKind::AlreadyDone, message))
 }
 
 /// The confirmation sentence of an action, with the impact taken from the task's own numbers.

@@ -1,74 +1,62 @@
-//! Calling TPNS and turning its answer into one audited outcome.
+//! Calling TPNS and turning its answer into one settled, audited outcome.
 
 use app::domain::{Action, Status};
 use app::dto::{ActionOutcome, ActionRequest};
 
 use super::override_push::OverridePlan;
-use super::{ActionService, Actor};
+use super::{ActionError, ActionService, Actor};
 use crate::apps::UpstreamApp;
-use crate::store::StoreError;
 use crate::store::audit::NewAudit;
-use crate::store::intents::{Intent, IntentState};
-use crate::store::tasks::StoredTask;
+use crate::store::intents::{Intent, IntentState, Settlement};
+use crate::store::tasks::{StoredTask, TaskUpsert};
 use crate::sync::RefreshReason;
 use crate::tpns::{TpnsError, UpstreamKind};
 
-/// Why an action did not succeed. Its `Display` is safe to show an operator.
-#[derive(Debug, thiserror::Error)]
-pub enum ActionError {
-    #[error("Task {0} is not in this app's task list.")]
-    NotFound(String),
-    #[error("{message}")]
-    Validation {
-        field: &'static str,
-        message: String,
-    },
-    /// The rules refuse it (the same sentence a disabled button shows).
-    #[error("{0}")]
-    NotAllowed(String),
-    #[error("{message}")]
-    Conflict {
-        message: String,
-        by: Option<String>,
-        at: Option<i64>,
-    },
-    /// TPNS refused the call; nothing changed.
-    #[error("TPNS refused {action} (code {code}): {message}. The task was not changed.")]
-    Upstream {
-        action: &'static str,
-        code: i64,
-        message: String,
-    },
-    /// TPNS did not answer; whether the action happened is being checked.
-    #[error("{0}")]
-    Unavailable(String),
-    #[error("internal store error")]
-    Store(#[from] StoreError),
+/// An override's push as TPNS accepted it: the new task.
+pub(super) struct Pushed {
+    pub push_id: String,
+    pub task: TaskUpsert,
+}
+
+/// What the upstream call(s) of an action came to, with a summary of the request for the audit
+/// log.
+pub(super) type Called = (String, Result<Option<Pushed>, TpnsError>);
+
+/// One way an intent ends, before it is written.
+struct Ending<'a> {
+    state: IntentState,
+    code: Option<i64>,
+    answer: &'a str,
+    summary: &'a str,
+    /// The audit log's outcome column.
+    audited: &'a str,
+    message: &'a str,
+    pushed: Option<&'a Pushed>,
 }
 
 impl ActionService {
-    /// Makes the upstream call(s) of an action. Returns a summary of the request for the audit
-    /// log and, for an override, the new task's push ID.
+    /// Makes the upstream call(s) of an action.
     pub(super) async fn call_upstream(
         &self,
         app: &UpstreamApp,
         task: &StoredTask,
         req: &ActionRequest,
         plan: Option<OverridePlan>,
-    ) -> (String, Result<Option<String>, TpnsError>) {
+    ) -> Called {
         let c = &app.creds;
         let id = task.push_id.as_str();
+        let body = format!("{{\"pushId\":\"{id}\"}}");
         match req.action {
             Action::Terminate => (
-                format!("POST /v3/push/stop_push_msg {{\"pushId\":\"{id}\"}}"),
+                format!("POST /v3/push/stop_push_msg {body}"),
                 self.tpns.stop_push(c, id).await.map(|_| None),
             ),
             Action::Recall => (
-                format!("POST /v3/push/revoke_push_msg {{\"pushId\":\"{id}\"}}"),
+                format!("POST /v3/push/revoke_push_msg {body}"),
                 self.tpns.revoke_push(c, id).await.map(|_| None),
             ),
             Action::Cancel => (
-                format!("POST /v3/push/cancel_timing_task {{\"pushId\":\"{id}\"}}"),
+                format!("POST /v3/push/cancel_timing_task {body}"),
                 self.tpns.cancel_timing_task(c, id).await.map(|_| None),
             ),
             Action::Override => match plan {
@@ -84,7 +72,8 @@ impl ActionService {
         }
     }
 
-    /// Resolves the intent from the upstream's answer, reads the task back, audits, and answers.
+    /// Settles the intent from the upstream's answer (one transaction with the task's new state
+    /// and the audit entry), then reads the task back, and answers.
     pub(super) async fn conclude(
         &self,
         app: &UpstreamApp,
@@ -92,121 +81,155 @@ impl ActionService {
         req: &ActionRequest,
         task: &StoredTask,
         intent: &Intent,
-        (summary, result): (String, Result<Option<String>, TpnsError>),
+        (summary, result): Called,
     ) -> Result<ActionOutcome, ActionError> {
-        let label = req.action.label();
+        let action = req.action;
+        let label = action.label();
+        let expected = action.expected_status();
         match result {
-            Ok(new_push_id) => {
-                let status = self.read_back(app, &task.push_id, task.status).await;
-                let mut message = self.status_sentence(req.action, status);
-                if let Some(new) = &new_push_id {
-                    message = format!("{message} The corrected message is task {new}.");
+            Ok(pushed) => {
+                let mut message = self.status_sentence(action, expected);
+                if let Some(p) = &pushed {
+                    message = format!("{message} The corrected message is task {}.", p.push_id);
                 }
-                if !self
-                    .store
-                    .resolve_intent(
-                        intent.intent_id,
-                        IntentState::Succeeded,
-                        Some(0),
-                        None,
-                        new_push_id.as_deref(),
-                        &message,
-                        self.clock.now_ms(),
-                    )
-                    .await?
-                {
+                let ending = Ending {
+                    state: IntentState::Succeeded,
+                    code: Some(0),
+                    answer: "ret_code 0",
+                    summary: &summary,
+                    audited: "succeeded",
+                    message: &message,
+                    pushed: pushed.as_ref(),
+                };
+                if !self.settle(app, actor, req, intent, &ending).await? {
                     return self.resolved_elsewhere(app, intent).await;
                 }
-                self.audit_entry(
-                    app,
-                    actor,
-                    req,
-                    &summary,
-                    "ret_code 0",
-                    "succeeded",
-                    &message,
-                )
-                .await;
+                if let Some(p) = &pushed {
+                    self.feed.publish(&app.id, &p.push_id).await;
+                }
+                // TPNS took the action: what it shows now may confirm the status or, if it
+                // lags or differs, correct it; it no longer decides the outcome.
+                if let Some(p) = &pushed
+                    && let Err(e) = self
+                        .sync
+                        .refresh_task(app, &p.push_id, RefreshReason::New)
+                        .await
+                {
+                    tracing::info!(error = %e, "the override's new task will be read by the sync worker");
+                }
+                let status = self
+                    .read_upstream(app, &task.push_id)
+                    .await
+                    .unwrap_or(expected);
                 Ok(ActionOutcome {
                     app: app.id.clone(),
-                    action: req.action,
+                    action,
                     push_id: task.push_id.clone(),
                     status,
-                    message,
-                    new_push_id,
+                    message: if status == expected {
+                        message
+                    } else {
+                        format!(
+                            "{message} TPNS still shows it {}; Pushdeck keeps reading it.",
+                            status.label()
+                        )
+                    },
+                    new_push_id: pushed.map(|p| p.push_id),
                 })
             }
             Err(e) if e.outcome_unknown() => {
-                // The call may or may not have happened upstream: the task's status tells.
-                let status = self.read_back(app, &task.push_id, task.status).await;
                 let answer = e.to_string();
-                if req.action != Action::Override && status == req.action.expected_status() {
+                // A terminate, recall or cancel was already repeated by the client (harmless);
+                // the task's status tells whether it took effect. An override is never repeated
+                // and its outcome is left to the reconciler, which also looks for the new task.
+                if action != Action::Override
+                    && self.read_upstream(app, &task.push_id).await == Some(expected)
+                {
                     let message = format!(
                         "{} — confirmed by reading the task back after: {answer}",
-                        self.status_sentence(req.action, status)
+                        self.status_sentence(action, expected)
                     );
-                    if !self
-                        .store
-                        .resolve_intent(
-                            intent.intent_id,
-                            IntentState::Succeeded,
-                            None,
-                            Some(&answer),
-                            None,
-                            &message,
-                            self.clock.now_ms(),
-                        )
-                        .await?
-                    {
+                    let ending = Ending {
+                        state: IntentState::Succeeded,
+                        code: None,
+                        answer: &answer,
+                        summary: &summary,
+                        audited: "succeeded (reconciled)",
+                        message: &message,
+                        pushed: None,
+                    };
+                    if !self.settle(app, actor, req, intent, &ending).await? {
                         return self.resolved_elsewhere(app, intent).await;
                     }
-                    self.audit_entry(
-                        app,
-                        actor,
-                        req,
-                        &summary,
-                        &answer,
-                        "succeeded (reconciled)",
-                        &message,
-                    )
-                    .await;
                     return Ok(ActionOutcome {
                         app: app.id.clone(),
-                        action: req.action,
+                        action,
                         push_id: task.push_id.clone(),
-                        status,
+                        status: expected,
                         message,
                         new_push_id: None,
                     });
                 }
-                let message = format!(
+                let mut message = format!(
                     "TPNS did not answer ({answer}). Whether {label} happened is unknown; Pushdeck keeps checking and the task's history will show the outcome."
                 );
-                if !self
-                    .store
-                    .resolve_intent(
-                        intent.intent_id,
-                        IntentState::Unknown,
-                        e.code(),
-                        Some(&answer),
-                        None,
-                        &message,
-                        self.clock.now_ms(),
-                    )
-                    .await?
-                {
+                if action == Action::Override {
+                    message.push_str(
+                        " Override stays disabled on this task until then: a second override could reach every device twice.",
+                    );
+                }
+                let ending = Ending {
+                    state: IntentState::Unknown,
+                    code: e.code(),
+                    answer: &answer,
+                    summary: &summary,
+                    audited: "unknown",
+                    message: &message,
+                    pushed: None,
+                };
+                if !self.settle(app, actor, req, intent, &ending).await? {
                     return self.resolved_elsewhere(app, intent).await;
                 }
-                self.audit_entry(app, actor, req, &summary, &answer, "unknown", &message)
-                    .await;
                 Err(ActionError::Unavailable(message))
             }
             Err(e) => {
                 let code = e.code().unwrap_or(0);
                 let upstream = upstream_message(&e);
-                let status = self.read_back(app, &task.push_id, task.status).await;
-                let err = if req.action == Action::Cancel
-                    && matches!(status, Status::Pushing | Status::Completed)
+                let status = match action {
+                    Action::Override => None,
+                    _ => self.read_upstream(app, &task.push_id).await,
+                };
+                // A refusal of a call whose effect is there: an earlier attempt (a retry after a
+                // lost answer) already took effect, and TPNS refused the repeat.
+                if action != Action::Override && status == Some(expected) {
+                    let message = format!(
+                        "{} TPNS refused the repeated call (code {code}: {upstream}) because the first one had already taken effect.",
+                        self.status_sentence(action, expected)
+                    );
+                    let answer = format!("ret_code {code}: {upstream}");
+                    let ending = Ending {
+                        state: IntentState::Succeeded,
+                        code: Some(code),
+                        answer: &answer,
+                        summary: &summary,
+                        audited: "succeeded",
+                        message: &message,
+                        pushed: None,
+                    };
+                    if !self.settle(app, actor, req, intent, &ending).await? {
+                        return self.resolved_elsewhere(app, intent).await;
+                    }
+                    return Ok(ActionOutcome {
+                        app: app.id.clone(),
+                        action,
+                        push_id: task.push_id.clone(),
+                        status: expected,
+                        message,
+                        new_push_id: None,
+                    });
+                }
+                let err = if action == Action::Cancel
+                    && matches!(status, Some(Status::Pushing | Status::Completed))
                 {
                     // A Cancel that lost the race against the send time.
                     let at = task.send_time.unwrap_or(task.push_time);
@@ -226,39 +249,83 @@ impl ActionService {
                     }
                 };
                 let message = err.to_string();
-                if !self
-                    .store
-                    .resolve_intent(
-                        intent.intent_id,
-                        IntentState::Failed,
-                        Some(code),
-                        Some(&upstream),
-                        None,
-                        &message,
-                        self.clock.now_ms(),
-                    )
-                    .await?
-                {
+                let answer = format!("ret_code {code}: {upstream}");
+                let ending = Ending {
+                    state: IntentState::Failed,
+                    code: Some(code),
+                    answer: &answer,
+                    summary: &summary,
+                    audited: "failed",
+                    message: &message,
+                    pushed: None,
+                };
+                if !self.settle(app, actor, req, intent, &ending).await? {
                     return self.resolved_elsewhere(app, intent).await;
                 }
-                self.audit_entry(
-                    app,
-                    actor,
-                    req,
-                    &summary,
-                    &format!("ret_code {code}: {upstream}"),
-                    "failed",
-                    &message,
-                )
-                .await;
                 Err(err)
             }
         }
     }
 
+    /// Settles an intent that the rules refused once it held the task: nothing was sent.
+    pub(super) async fn settle_refused(
+        &self,
+        app: &UpstreamApp,
+        actor: &Actor,
+        req: &ActionRequest,
+        intent: &Intent,
+        err: ActionError,
+    ) -> Result<ActionOutcome, ActionError> {
+        let message = err.to_string();
+        let ending = Ending {
+            state: IntentState::Failed,
+            code: None,
+            answer: "",
+            summary: "",
+            audited: "refused",
+            message: &message,
+            pushed: None,
+        };
+        if !self.settle(app, actor, req, intent, &ending).await? {
+            return self.resolved_elsewhere(app, intent).await;
+        }
+        self.feed.publish(&app.id, &req.push_id).await;
+        Err(err)
+    }
+
+    /// Writes an ending in one transaction; `false` when somebody else settled it first.
+    async fn settle(
+        &self,
+        app: &UpstreamApp,
+        actor: &Actor,
+        req: &ActionRequest,
+        intent: &Intent,
+        e: &Ending<'_>,
+    ) -> Result<bool, ActionError> {
+        let upstream_message = (!e.answer.is_empty()).then_some(e.answer);
+        // TPNS answered success: that overrules a reconciler that concluded otherwise.
+        let overrule_failed = e.state == IntentState::Succeeded && e.code == Some(0);
+        Ok(self
+            .store
+            .settle_intent(&Settlement {
+                intent_id: intent.intent_id,
+                state: e.state,
+                upstream_code: e.code,
+                upstream_message,
+                new_push_id: e.pushed.map(|p| p.push_id.as_str()),
+                outcome: e.message,
+                now_ms: self.clock.now_ms(),
+                new_task: e.pushed.map(|p| &p.task),
+                audit: self.audit_entry(app, actor, req, e.summary, e.answer, e.audited, e.message),
+                only_if_unsent: false,
+                overrule_failed,
+            })
+            .await?)
+    }
+
     /// Somebody else (the reconciler) settled this intent while its call was under way: answer
     /// with that outcome, which is the audited one.
-    async fn resolved_elsewhere(
+    pub(super) async fn resolved_elsewhere(
         &self,
         app: &UpstreamApp,
         intent: &Intent,
@@ -286,26 +353,6 @@ impl ActionService {
                 None
             }
         }
-    }
-
-    /// Reads the task back from TPNS (spending query budget); the stored status if that is not
-    /// possible now.
-    pub(super) async fn read_back(
-        &self,
-        app: &UpstreamApp,
-        push_id: &str,
-        fallback: Status,
-    ) -> Status {
-        if let Some(status) = self.read_upstream(app, push_id).await {
-            return status;
-        }
-        self.store
-            .get_task(&app.id, push_id)
-            .await
-            .ok()
-            .flatten()
-            .map(|t| t.status)
-            .unwrap_or(fallback)
     }
 
     /// The outcome of an intent resolved earlier (a retried request).
@@ -345,21 +392,8 @@ impl ActionService {
         }
     }
 
-    pub(super) async fn audit(
-        &self,
-        app: &UpstreamApp,
-        actor: &Actor,
-        req: &ActionRequest,
-        outcome: &str,
-        answer: &str,
-        detail: &str,
-    ) {
-        self.audit_entry(app, actor, req, "", answer, outcome, detail)
-            .await;
-    }
-
     #[allow(clippy::too_many_arguments)]
-    async fn audit_entry(
+    pub(super) fn audit_entry(
         &self,
         app: &UpstreamApp,
         actor: &Actor,
@@ -368,8 +402,8 @@ impl ActionService {
         answer: &str,
         outcome: &str,
         detail: &str,
-    ) {
-        let entry = NewAudit {
+    ) -> NewAudit {
+        NewAudit {
             at_ms: self.clock.now_ms(),
             user_id: actor.user_id,
             username: actor.username.clone(),
@@ -382,9 +416,6 @@ impl ActionService {
             upstream_answer: answer.into(),
             outcome: outcome.into(),
             detail: detail.into(),
-        };
-        if let Err(e) = self.store.append_audit(&entry).await {
-            tracing::error!(error = %e, "could not write an audit entry");
         }
     }
 }

@@ -5,16 +5,17 @@ use app::domain::{Audience, Platform, Status};
 use app::dto::ActionRequest;
 use serde_json::Value;
 
+use super::outcome::{Called, Pushed};
 use super::{ActionError, ActionService};
 use crate::apps::UpstreamApp;
 use crate::store::tasks::{StoredTask, TaskUpsert};
 use crate::sync::RefreshReason;
-use crate::tpns::{PushRequest, TagItem, TagRule, TpnsError};
+use crate::tpns::{PushRequest, TagItem, TagRule};
 
 /// What an override will send, settled before its intent is written: a task that cannot be
 /// overridden is refused like any rule, with nothing recorded as attempted.
 pub(crate) struct OverridePlan {
-    collapse_id: i64,
+    pub(super) collapse_id: i64,
     body: PushRequest,
     summary: String,
     title: String,
@@ -78,12 +79,14 @@ impl ActionService {
         })
     }
 
+    /// Step 2: the push. Never retried: a blind retry could send the message twice. The new
+    /// task is recorded by the settlement, in the same transaction as the outcome.
     pub(super) async fn override_task(
         &self,
         app: &UpstreamApp,
         task: &StoredTask,
         plan: OverridePlan,
-    ) -> (String, Result<Option<String>, TpnsError>) {
+    ) -> Called {
         let OverridePlan {
             collapse_id,
             body,
@@ -91,9 +94,7 @@ impl ActionService {
             title,
             content,
         } = plan;
-        // Step 2: the push. Never retried: a blind retry could send the message twice.
-        let result = self.tpns.push(&app.creds, &body).await;
-        let pushed = match result {
+        let pushed = match self.tpns.push(&app.creds, &body).await {
             Ok(r) => r.push_id,
             Err(e) => return (summary, Err(e)),
         };
@@ -115,22 +116,13 @@ impl ActionService {
             collapse_id: Some(collapse_id),
             source: app::domain::Source::Console,
         };
-        if let Err(e) = self
-            .store
-            .insert_console_task(&app.id, &new_task, &task.push_id)
-            .await
-        {
-            tracing::error!(error = %e, "could not record the override's new task");
-        }
-        if let Err(e) = self
-            .sync
-            .refresh_task(app, &pushed, RefreshReason::New)
-            .await
-        {
-            tracing::info!(error = %e, "the override's new task will be read by the sync worker");
-        }
-        self.feed.publish(&app.id, &pushed).await;
-        (summary, Ok(Some(pushed)))
+        (
+            summary,
+            Ok(Some(Pushed {
+                push_id: pushed,
+                task: new_task,
+            })),
+        )
     }
 }
 

@@ -25,6 +25,7 @@ pub fn facts(t: &StoredTask) -> TaskFacts {
         scheduled: t.send_time.is_some(),
         expire_secs: t.expire_secs,
         in_flight: t.in_flight,
+        done: t.done.clone(),
     }
 }
 
@@ -152,6 +153,8 @@ mod tests {
             overridden_by_push_id: None,
             totals: Counters::default(),
             in_flight: None,
+            done: Vec::new(),
+            acted_at_ms: None,
             last_synced_at: synced_secs_ago.map(|s| (NOW - s) * 1000),
             stats_synced_at: None,
             version: 1,

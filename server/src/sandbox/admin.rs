@@ -1,9 +1,11 @@
 //! `/_sandbox/…`: the test controls over HTTP, served only when `admin_api` is on. A sandbox-only
 //! surface: real TPNS has nothing like it, and the console never calls it.
 //!
-//! - `GET /_sandbox/faults`, `POST /_sandbox/faults` `{"endpoint":"record","kind":{"type":"status","status":503},"latency_ms":0,"times":1}`,
+//! - `GET /_sandbox/faults`, `POST /_sandbox/faults` `{"endpoint":"record","kind":{"type":"status","status":503},"latency_ms":0,"times":1}`
+//!   (add `"when":"after"` to apply the call first and then lose or replace its answer),
 //!   `DELETE /_sandbox/faults`, `DELETE /_sandbox/faults/{endpoint}`
 //! - `GET /_sandbox/traffic`: calls and 1008028 answers per app and endpoint
+//! - `GET /_sandbox/overrides/{app}`: every override the app applied, `[[original, new], …]`
 //! - `POST /_sandbox/tasks` `{"app":"demo-android","count":100,"audience":"all","send_in_secs":3600}`
 //! - `GET /_sandbox/tasks/{push_id}`: the task's counters per device class
 
@@ -32,6 +34,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         )
         .route("/_sandbox/faults/{endpoint}", delete(clear_fault))
         .route("/_sandbox/traffic", get(traffic))
+        .route("/_sandbox/overrides/{app}", get(overrides))
         .route("/_sandbox/tasks", post(create_tasks))
         .route("/_sandbox/tasks/{push_id}", get(task))
 }
@@ -90,6 +93,17 @@ async fn clear_fault(State(s): State<Arc<Shared>>, Path(key): Path<String>) -> R
 
 async fn traffic(State(s): State<Arc<Shared>>) -> Response {
     Json(s.all_traffic()).into_response()
+}
+
+async fn overrides(State(s): State<Arc<Shared>>, Path(app): Path<String>) -> Response {
+    match s.overrides(&app) {
+        Some(list) => Json(list).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": format!("no app `{app}`") })),
+        )
+            .into_response(),
+    }
 }
 
 #[derive(Deserialize)]

@@ -104,6 +104,20 @@ impl Shared {
         })
     }
 
+    /// Every override an app received and applied: `(original, new task)`, oldest first. What
+    /// reached the devices, whatever the console heard back.
+    pub(crate) fn overrides(&self, app_id: &str) -> Option<Vec<(String, String)>> {
+        let world = self.world();
+        let app = world.app_by_id(app_id)?;
+        Some(
+            world.apps[app]
+                .tasks
+                .iter()
+                .filter_map(|t| t.overrides.map(|o| (o.to_string(), t.push_id.to_string())))
+                .collect(),
+        )
+    }
+
     pub(crate) fn traffic(&self, app_id: &str, ep: Endpoint) -> EndpointTraffic {
         let world = self.world();
         world

@@ -1,5 +1,7 @@
 //! Fault injection per endpoint, for tests: latency, no answer, 5xx, a dropped connection,
-//! malformed JSON, or a chosen `ret_code`.
+//! malformed JSON, or a chosen `ret_code`; each either before the call takes effect (nothing
+//! happened) or after it (TPNS did it, then the answer was lost or replaced by an error: the
+//! most common real failure of a remote write).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -23,6 +25,21 @@ pub struct Fault {
     /// The fault applies to this many calls, then clears itself; `None`: until cleared.
     #[serde(default)]
     pub times: Option<u32>,
+    /// Whether the call takes effect first.
+    #[serde(default)]
+    pub when: FaultWhen,
+}
+
+/// When a fault strikes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultWhen {
+    /// Before the call is applied: nothing happened upstream.
+    #[default]
+    Before,
+    /// After the call is applied (the task was created, stopped, recalled or canceled), the
+    /// answer is delayed, lost, broken or replaced by the error.
+    After,
 }
 
 /// A way to fail.
@@ -69,6 +86,16 @@ impl Fault {
     /// Limits the fault to the next `n` calls.
     pub fn times(mut self, n: u32) -> Fault {
         self.times = Some(n);
+        self
+    }
+    /// Strikes after the call has taken effect.
+    pub fn after_effect(mut self) -> Fault {
+        self.when = FaultWhen::After;
+        self
+    }
+    /// Adds latency (before the failure, or before the answer).
+    pub fn with_latency(mut self, d: Duration) -> Fault {
+        self.latency_ms = d.as_millis() as u64;
         self
     }
     fn of(kind: FaultKind) -> Fault {
@@ -176,5 +203,8 @@ mod tests {
         assert_eq!(f, Fault::ret_code(1008028).times(1));
         let f: Fault = serde_json::from_str(r#"{"latency_ms":250}"#).unwrap();
         assert_eq!(f, Fault::latency(Duration::from_millis(250)));
+        let f: Fault =
+            serde_json::from_str(r#"{"kind":{"type":"timeout"},"when":"after"}"#).unwrap();
+        assert_eq!(f, Fault::timeout().after_effect());
     }
 }

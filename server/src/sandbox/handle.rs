@@ -100,6 +100,11 @@ impl SandboxHandle {
         self.shared.traffic(app_id, ep)
     }
 
+    /// The overrides an app received and applied, `(original, new task)`, oldest first.
+    pub fn overrides(&self, app_id: &str) -> Vec<(String, String)> {
+        self.shared.overrides(app_id).unwrap_or_default()
+    }
+
     pub fn rate_limited(&self, app_id: &str, ep: Endpoint) -> u64 {
         self.traffic(app_id, ep).rate_limited
     }

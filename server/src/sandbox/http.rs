@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::post;
 use serde_json::{Map, Value, json};
 
-use super::faults::{FaultKind, broken_response};
+use super::faults::{FaultKind, FaultWhen, broken_response};
 use super::views::{is_single_record_query, push_id_of};
 use super::wire::{ApiError, envelope};
 use super::{Shared, auth, validate, views};
@@ -71,6 +71,12 @@ async fn record(State(s): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -
 
 async fn serve(s: Arc<Shared>, ep: Endpoint, headers: HeaderMap, body: Bytes) -> Response {
     let fault = s.faults().take(ep);
+    // A fault after the effect: the call is applied (synchronously, so a client that gives up
+    // cannot stop it any more), then the answer is delayed, lost or replaced.
+    let applied = match &fault {
+        Some(f) if f.when == FaultWhen::After => Some(answered(&s, ep, &headers, &body)),
+        _ => None,
+    };
     if let Some(fault) = fault {
         if fault.latency_ms > 0 {
             tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
@@ -93,11 +99,24 @@ async fn serve(s: Arc<Shared>, ep: Endpoint, headers: HeaderMap, body: Bytes) ->
             Some(kind) => return broken_response(&kind),
         }
     }
-    let result = answer(&s, ep, &headers, &body);
+    match applied {
+        Some(result) => Json(envelope(ep, result)).into_response(),
+        None => Json(envelope(ep, answered(&s, ep, &headers, &body))).into_response(),
+    }
+}
+
+/// The endpoint's answer, with refusals logged.
+fn answered(
+    s: &Shared,
+    ep: Endpoint,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Map<String, Value>, ApiError> {
+    let result = answer(s, ep, headers, body);
     if let Err(e) = &result {
         tracing::debug!(endpoint = %ep, code = e.code, "sandbox refused a call");
     }
-    Json(envelope(ep, result)).into_response()
+    result
 }
 
 fn answer(

@@ -54,27 +54,37 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
     })
 }
 
+/// Appends an entry on `conn`, inside whatever transaction it is in (an action's outcome is
+/// audited in the transaction that settles it).
+pub(crate) async fn insert_audit(
+    conn: &mut sqlx::AnyConnection,
+    e: &NewAudit,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into audit_log (at_ms, user_id, username, ip, kind, action, app_id, push_id, request_summary, upstream_answer, outcome, detail)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(e.at_ms)
+    .bind(e.user_id)
+    .bind(&e.username)
+    .bind(&e.ip)
+    .bind(e.kind)
+    .bind(&e.action)
+    .bind(e.app_id.as_deref())
+    .bind(e.push_id.as_deref())
+    .bind(&e.request_summary)
+    .bind(&e.upstream_answer)
+    .bind(&e.outcome)
+    .bind(&e.detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     pub async fn append_audit(&self, e: &NewAudit) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into audit_log (at_ms, user_id, username, ip, kind, action, app_id, push_id, request_summary, upstream_answer, outcome, detail)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(e.at_ms)
-        .bind(e.user_id)
-        .bind(&e.username)
-        .bind(&e.ip)
-        .bind(e.kind)
-        .bind(&e.action)
-        .bind(e.app_id.as_deref())
-        .bind(e.push_id.as_deref())
-        .bind(&e.request_summary)
-        .bind(&e.upstream_answer)
-        .bind(&e.outcome)
-        .bind(&e.detail)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        insert_audit(&mut conn, e).await
     }
 
     /// A task's timeline, oldest first.

@@ -1,6 +1,8 @@
 //! Tasks as last read from TPNS or created by the console: writes.
 
-use app::domain::{Action, Audience, Channel, Counters, MessageKind, Platform, Source, Status};
+use app::domain::{
+    Action, Audience, Channel, Counters, DoneAction, MessageKind, Platform, Source, Status,
+};
 use sqlx::Row;
 
 use super::{Backend, Store, StoreError};
@@ -49,6 +51,10 @@ pub struct StoredTask {
     pub overridden_by_push_id: Option<String>,
     pub totals: Counters,
     pub in_flight: Option<Action>,
+    /// What Pushdeck's actions did to the task (migration 0007).
+    pub done: Vec<DoneAction>,
+    /// When an action's outcome last set the status (ms).
+    pub acted_at_ms: Option<i64>,
     /// Milliseconds.
     pub last_synced_at: Option<i64>,
     pub stats_synced_at: Option<i64>,
@@ -65,7 +71,7 @@ pub struct Changed {
 pub(crate) const TASK_COLUMNS: &str = "task_id, app_id, push_id, audience, audience_summary, audience_detail, platform, \
      message_type, title, content, created_at, send_time, push_time, expire_secs, status, collapse_id, source, \
      overrides_push_id, overridden_by_push_id, planned, sent, arrived, clicked, cleared, in_flight, \
-     last_synced_at, stats_synced_at, version";
+     done_actions, acted_at_ms, last_synced_at, stats_synced_at, version";
 
 pub(crate) fn task_from_row(row: &sqlx::any::AnyRow) -> Result<StoredTask, StoreError> {
     let text = |c: &str| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(c)?) };
@@ -106,10 +112,17 @@ pub(crate) fn task_from_row(row: &sqlx::any::AnyRow) -> Result<StoredTask, Store
             cleared: n("cleared")?,
         },
         in_flight: in_flight.as_deref().and_then(Action::from_slug),
+        done: parse_done(&text("done_actions")?)?,
+        acted_at_ms: row.try_get("acted_at_ms")?,
         last_synced_at: row.try_get("last_synced_at")?,
         stats_synced_at: row.try_get("stats_synced_at")?,
         version: row.try_get("version")?,
     })
+}
+
+/// The `done_actions` column.
+pub(crate) fn parse_done(json: &str) -> Result<Vec<DoneAction>, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("tasks.done_actions: {e}")))
 }
 
 fn search_text(push_id: &str, title: &str, content: &str) -> String {
@@ -135,7 +148,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for t in tasks {
             let existing = sqlx::query(
-                "select status, title, content, collapse_id, expire_secs, last_synced_at, lease_owner, lease_until
+                "select status, title, content, collapse_id, expire_secs, last_synced_at, acted_at_ms, lease_owner, lease_until
                  from tasks where app_id = $1 and push_id = $2",
             )
             .bind(app_id)
@@ -152,11 +165,16 @@ impl Store {
                 }
                 Some(row) => {
                     let synced: Option<i64> = row.try_get("last_synced_at")?;
+                    // What an action of ours settled later than this read is newer than it.
+                    let acted: Option<i64> = row.try_get("acted_at_ms")?;
                     let lease_owner: Option<String> = row.try_get("lease_owner")?;
                     let lease_until: i64 = row.try_get("lease_until")?;
                     let leased_elsewhere = lease_until > fetched_at_ms
                         && lease_owner.as_deref().is_some_and(|o| o != owner);
-                    if synced.is_some_and(|s| s > fetched_at_ms) || leased_elsewhere {
+                    if synced.is_some_and(|s| s > fetched_at_ms)
+                        || acted.is_some_and(|a| a > fetched_at_ms)
+                        || leased_elsewhere
+                    {
                         continue;
                     }
                     let status: String = row.try_get("status")?;
@@ -175,7 +193,9 @@ impl Store {
                                collapse_id = coalesce($4, collapse_id), expire_secs = $5,
                                send_time = coalesce(send_time, $6), search_text = $7,
                                last_synced_at = $8, version = version + 1, updated_at = $9
-                             where app_id = $10 and push_id = $11",
+                             where app_id = $10 and push_id = $11
+                               and (last_synced_at is null or last_synced_at <= $8)
+                               and (acted_at_ms is null or acted_at_ms <= $8)",
                         )
                         .bind(t.status.upstream())
                         .bind(&t.title)
@@ -394,7 +414,7 @@ impl Store {
 }
 
 /// `new` overrides `original`: marked as the console's and linked both ways.
-async fn link_override(
+pub(crate) async fn link_override(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     app_id: &str,
     new: &str,
@@ -420,7 +440,7 @@ async fn link_override(
     Ok(())
 }
 
-async fn insert_task(
+pub(crate) async fn insert_task(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     app_id: &str,
     t: &TaskUpsert,
@@ -431,7 +451,8 @@ async fn insert_task(
         "insert into tasks (app_id, push_id, audience, audience_summary, audience_detail, platform, message_type,
            title, content, created_at, send_time, push_time, expire_secs, status, collapse_id, source,
            overrides_push_id, last_synced_at, search_text, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+         on conflict (app_id, push_id) do nothing",
     )
     .bind(app_id)
     .bind(&t.push_id)

@@ -91,7 +91,7 @@ impl Limits {
     pub fn for_reason(&self, ep: Endpoint, reason: RefreshReason) -> u32 {
         match (ep, reason) {
             (Endpoint::RecordList, _) => self.list,
-            (_, RefreshReason::Person) => self.person,
+            (_, RefreshReason::Person | RefreshReason::Reconcile) => self.person,
             _ => self.worker,
         }
     }
@@ -100,6 +100,11 @@ impl Limits {
 /// The ledger key under which calls for watched and in-flight tasks are noted apart.
 fn priority_key(ep: Endpoint) -> String {
     format!("{}:priority", ep.key())
+}
+
+/// The ledger key of the reconciler's own share.
+fn reconcile_key(ep: Endpoint) -> String {
+    format!("{}:reconcile", ep.key())
 }
 
 impl Syncer {
@@ -112,6 +117,24 @@ impl Syncer {
         now_ms: i64,
     ) -> Result<(), SyncError> {
         let limit = self.limits.for_reason(ep, reason);
+        if reason == RefreshReason::Reconcile {
+            // Its share first: a call the share allows may still find the endpoint's hour
+            // spent, and is then counted in the share without being made (erring on the side
+            // of fewer calls).
+            if let Reservation::Denied { retry_at_ms } = self
+                .store
+                .reserve_call(
+                    app_id,
+                    &reconcile_key(ep),
+                    self.config.reconcile_per_hour.max(1),
+                    WINDOW_MS,
+                    now_ms,
+                )
+                .await?
+            {
+                return Err(SyncError::Budget { retry_at_ms });
+            }
+        }
         match self
             .store
             .reserve_call(app_id, ep.key(), limit, WINDOW_MS, now_ms)

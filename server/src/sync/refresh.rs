@@ -44,7 +44,11 @@ impl Syncer {
     ) -> Result<Option<StoredTask>, SyncError> {
         let mut report = TickReport::default();
         let Some(mut claim) = self
-            .claim(&app.id, push_id, reason == RefreshReason::Person)
+            .claim(
+                &app.id,
+                push_id,
+                matches!(reason, RefreshReason::Person | RefreshReason::Reconcile),
+            )
             .await?
         else {
             return Ok(self.store.get_task(&app.id, push_id).await?);

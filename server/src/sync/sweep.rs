@@ -240,6 +240,66 @@ impl Syncer {
         self.save(&name, cursor, next_at).await
     }
 
+    /// Reads TPNS's list of the tasks created from `from` to `to` (Unix seconds; whole days in
+    /// TPNS's zone), at most `max_pages` pages, and applies it: how the reconciler finds the task
+    /// an override created when the push's answer was lost. `Ok(true)` when the whole range
+    /// was read. Each page is counted in the ledger under `reason`.
+    pub async fn read_created_between(
+        &self,
+        app: &UpstreamApp,
+        from: i64,
+        to: i64,
+        reason: RefreshReason,
+        max_pages: u32,
+    ) -> Result<bool, SyncError> {
+        let day = |t: i64| format_date(t, self.upstream_offset_minutes);
+        let mut offset = 0;
+        for _ in 0..max_pages {
+            let now_ms = self.clock.now_ms();
+            self.reserve(&app.id, Endpoint::RecordList, reason, now_ms)
+                .await?;
+            let query = RecordQuery {
+                start_date: day(from),
+                end_date: day(to.max(from)),
+                offset,
+                limit: PAGE,
+                msg_type: None,
+                push_type: None,
+            };
+            let page = match self.client.push_records(&app.creds, &query).await {
+                Ok(p) => p,
+                Err(e) if e.kind() == UpstreamKind::RateLimited => {
+                    let retry_at_ms = self.back_off(&app.id, Endpoint::RecordList, now_ms).await;
+                    return Err(SyncError::Budget { retry_at_ms });
+                }
+                Err(e) => return Err(SyncError::Upstream(e)),
+            };
+            let rows: Vec<_> = page
+                .records
+                .iter()
+                .filter_map(|r| map_record(r, app.platform, None, self.upstream_offset_minutes))
+                .collect();
+            for c in self
+                .store
+                .apply_upstream(&app.id, &rows, now_ms, &self.instance)
+                .await?
+            {
+                self.feed.publish(&c.app_id, &c.push_id).await;
+            }
+            let read = page.records.len() as u32;
+            // A record Pushdeck could not map is a gap: the range was not read whole.
+            let whole = rows.len() == page.records.len();
+            offset += read;
+            if read == 0 || u64::from(offset) >= page.count {
+                return Ok(whole);
+            }
+            if !whole {
+                return Ok(false);
+            }
+        }
+        Ok(false)
+    }
+
     async fn save(&self, name: &str, cursor: Cursor, next_at_ms: i64) -> Result<(), SyncError> {
         let lease = Lease {
             cursor: cursor.encode(),

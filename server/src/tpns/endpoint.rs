@@ -70,9 +70,10 @@ impl Endpoint {
         )
     }
 
-    /// Whether repeating the call after a lost answer cannot do harm: queries, and stop and cancel,
-    /// whose second call finds the task already stopped or canceled. A push is never repeated
-    /// blindly (it would notify millions twice), and neither is a recall.
+    /// Whether repeating the call after a lost answer cannot do harm: queries, and stop, recall
+    /// and cancel, whose second call finds the task already stopped, recalled or canceled (a
+    /// second recall has nothing left to remove). A push is never repeated blindly: it would
+    /// notify millions twice.
     pub fn is_safe_to_repeat(&self) -> bool {
         matches!(
             self,
@@ -80,6 +81,7 @@ impl Endpoint {
                 | Endpoint::RecordList
                 | Endpoint::TaskStat
                 | Endpoint::Stop
+                | Endpoint::Revoke
                 | Endpoint::Cancel
         )
     }
@@ -104,7 +106,7 @@ mod tests {
     }
 
     #[test]
-    fn only_queries_stop_and_cancel_are_safe_to_repeat() {
+    fn every_call_but_a_push_is_safe_to_repeat() {
         let safe: Vec<_> = Endpoint::ALL
             .into_iter()
             .filter(Endpoint::is_safe_to_repeat)
@@ -113,6 +115,7 @@ mod tests {
             safe,
             [
                 Endpoint::Stop,
+                Endpoint::Revoke,
                 Endpoint::Cancel,
                 Endpoint::Record,
                 Endpoint::RecordList,

@@ -107,12 +107,15 @@ impl TpnsError {
     }
 
     /// Whether the request may have reached TPNS and taken effect although no success came
-    /// back: the caller must then read the task back rather than assume either outcome.
+    /// back: the caller must then read the task back rather than assume either outcome. TPNS's
+    /// "internal service call failed" (1008004) is one: the call got in, and what it did before
+    /// failing is not said.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             TpnsError::Timeout | TpnsError::Transport(_) | TpnsError::Malformed(_) => true,
             TpnsError::HttpStatus { status } => *status >= 500,
-            TpnsError::Connect(_) | TpnsError::Upstream { .. } => false,
+            TpnsError::Upstream { code, .. } => *code == codes::INTERNAL,
+            TpnsError::Connect(_) => false,
         }
     }
 
@@ -161,6 +164,16 @@ mod tests {
         assert!(TpnsError::upstream(1008004, "internal").is_transient());
         assert!(!TpnsError::upstream(1008028, "request too fast").is_transient());
         assert!(!TpnsError::Malformed("x".into()).is_transient());
+    }
+
+    #[test]
+    fn lost_answers_and_internal_errors_leave_the_outcome_unknown_but_refusals_do_not() {
+        assert!(TpnsError::Timeout.outcome_unknown());
+        assert!(TpnsError::Malformed("x".into()).outcome_unknown());
+        assert!(TpnsError::HttpStatus { status: 502 }.outcome_unknown());
+        assert!(TpnsError::upstream(1008004, "internal").outcome_unknown());
+        assert!(!TpnsError::upstream(1008007, "invalid").outcome_unknown());
+        assert!(!TpnsError::Connect("refused".into()).outcome_unknown());
     }
 
     #[test]

@@ -641,7 +641,7 @@ both_stores!(
         // What a crash leaves behind: intents written, in-flight markers set, and for one of them
         // the upstream call went through but its answer never came back.
         for (push_id, key) in [(&happened, "crash-1"), (&lost, "crash-2")] {
-            store
+            let intent = store
                 .insert_intent(&NewIntent {
                     app_id: "demo-android",
                     push_id,
@@ -656,6 +656,8 @@ both_stores!(
                 .await
                 .map_err(|_| "insert")
                 .unwrap();
+            // The pipeline notes each call just before it leaves.
+            assert!(store.mark_sending(intent.intent_id, now).await.unwrap());
             store
                 .set_in_flight("demo-android", push_id, Some(Action::Terminate))
                 .await
@@ -696,6 +698,8 @@ both_stores!(
                 std::time::Instant::now() < deadline,
                 "not reconciled in time"
             );
+            // Time passes on the console's clock too (a look the reconciler put off comes due).
+            app.advance(1);
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!(

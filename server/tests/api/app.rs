@@ -6,7 +6,7 @@ use std::sync::Arc;
 use app::domain::Action;
 use pushdeck::auth::hash_password;
 use pushdeck::clock::{ManualClock, SharedClock};
-use pushdeck::config::SandboxSettings;
+use pushdeck::config::{Config, SandboxSettings};
 use pushdeck::sandbox::{Sandbox, SandboxConfig, SandboxHandle, demo_apps};
 use pushdeck::startup::{Application, Services};
 use pushdeck::store::users::Role;
@@ -25,6 +25,7 @@ pub struct TestApp {
     pub sandbox: SandboxHandle,
     pub clock: Option<Arc<ManualClock>>,
     pub db: TestDb,
+    tweak: Option<fn(&mut Config)>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -42,6 +43,8 @@ pub struct Options {
     pub manual_clock: bool,
     /// Reuse this database (a restart).
     pub db: Option<TestDb>,
+    /// Changes to the test configuration (kept across restarts).
+    pub tweak: Option<fn(&mut Config)>,
 }
 
 impl TestApp {
@@ -73,7 +76,7 @@ impl TestApp {
         let sandbox = Sandbox::start(SandboxConfig::new(&settings, demo_apps(), clock.clone()))
             .await
             .expect("start the sandbox");
-        TestApp::start_console(db, clock, manual, sandbox).await
+        TestApp::start_console(db, clock, manual, sandbox, opts.tweak).await
     }
 
     async fn start_console(
@@ -81,11 +84,16 @@ impl TestApp {
         clock: SharedClock,
         manual: Option<Arc<ManualClock>>,
         sandbox: SandboxHandle,
+        tweak: Option<fn(&mut Config)>,
     ) -> TestApp {
         let mut config = test_config(&db.url);
         config.sync.calls_per_hour = 100_000;
+        config.sync.reconcile_per_hour = 1_000;
         config.upstream.request_timeout_secs = 1.0;
         config.upstream.retries = 1;
+        if let Some(tweak) = tweak {
+            tweak(&mut config);
+        }
         let app = Application::build_with_apps(config, clock, sandbox.upstream_apps())
             .await
             .expect("build the app");
@@ -109,6 +117,7 @@ impl TestApp {
             sandbox,
             clock: manual,
             db,
+            tweak,
             stop: Some(stop),
             server: Some(server),
         }
@@ -137,9 +146,10 @@ impl TestApp {
             db,
             clock: manual,
             sandbox,
+            tweak,
             ..
         } = self;
-        TestApp::start_console(db, clock, manual, sandbox).await
+        TestApp::start_console(db, clock, manual, sandbox, tweak).await
     }
 
     pub fn advance(&self, secs: i64) {

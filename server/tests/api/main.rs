@@ -4,6 +4,7 @@
 mod actions;
 mod app;
 mod auth;
+mod exactly_once;
 mod helpers;
 mod logs;
 mod markup;

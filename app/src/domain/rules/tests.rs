@@ -25,6 +25,7 @@ fn pushing() -> TaskFacts {
         scheduled: false,
         expire_secs: 72 * HOUR,
         in_flight: None,
+        done: Vec::new(),
     }
 }
 
@@ -379,4 +380,91 @@ fn impact_sentences_quote_the_tasks_numbers() {
         "Terminate stops delivery to about 412,907 devices that have not received it yet. This cannot be undone."
     );
     assert!(impact(Action::Recall, 10, 2_500).contains("about 2,500 devices where it is shown"));
+}
+
+// --- What was done already ---------------------------------------------------------------
+
+fn done(action: Action, confirmed: bool, new: Option<&str>) -> DoneAction {
+    DoneAction {
+        action,
+        by: "lee".into(),
+        at: NOW - 600,
+        new_push_id: new.map(str::to_string),
+        confirmed,
+    }
+}
+
+#[test]
+fn a_task_overridden_by_pushdeck_refuses_another_override_naming_who_when_and_the_new_task() {
+    // The status may still read Pushing (the read-back failed, or TPNS lags): the record of
+    // what was done decides.
+    let t = TaskFacts {
+        done: vec![done(Action::Override, true, Some("3900000042"))],
+        ..pushing()
+    };
+    let r = check(Action::Override, &t, &ctx()).unwrap_err();
+    assert_eq!(r.kind, RefusalKind::AlreadyDone);
+    assert_eq!(
+        r.message,
+        "lee already used Override on this task at 2026-11-27 19:50:00 UTC+8: the corrected message is task 3900000042. To correct it again, override task 3900000042."
+    );
+    // The new task itself may be overridden again.
+    assert_eq!(check(Action::Override, &pushing(), &ctx()), Ok(()));
+}
+
+#[test]
+fn an_override_whose_outcome_is_unknown_refuses_another_override_but_not_a_terminate() {
+    let t = TaskFacts {
+        done: vec![done(Action::Override, false, None)],
+        ..pushing()
+    };
+    let r = check(Action::Override, &t, &ctx()).unwrap_err();
+    assert_eq!(r.kind, RefusalKind::AlreadyDone);
+    assert!(r.message.contains("unknown"), "{}", r.message);
+    assert!(r.message.contains("lee"), "{}", r.message);
+    assert_eq!(check(Action::Terminate, &t, &ctx()), Ok(()));
+}
+
+#[test]
+fn terminate_recall_and_cancel_are_not_repeated_once_confirmed() {
+    for (first, then) in [
+        (Action::Terminate, Action::Terminate),
+        (Action::Recall, Action::Terminate),
+        (Action::Override, Action::Terminate),
+        (Action::Recall, Action::Recall),
+    ] {
+        let t = TaskFacts {
+            done: vec![done(first, true, None)],
+            ..pushing()
+        };
+        let r = check(then, &t, &ctx()).unwrap_err();
+        assert_eq!(r.kind, RefusalKind::AlreadyDone, "{first:?} then {then:?}");
+        assert!(
+            r.message
+                .starts_with(&format!("lee already used {}", first.label())),
+            "{}",
+            r.message
+        );
+    }
+    let t = TaskFacts {
+        done: vec![done(Action::Cancel, true, None)],
+        ..scheduled()
+    };
+    assert_eq!(
+        refused(Action::Cancel, &t, &ctx()),
+        RefusalKind::AlreadyDone
+    );
+    // An unconfirmed terminate may be sent again: repeating it is harmless.
+    let t = TaskFacts {
+        done: vec![done(Action::Terminate, false, None)],
+        ..pushing()
+    };
+    assert_eq!(check(Action::Terminate, &t, &ctx()), Ok(()));
+    // Terminated by us, a task may still be overridden or recalled.
+    let t = TaskFacts {
+        done: vec![done(Action::Terminate, true, None)],
+        ..pushing()
+    };
+    assert_eq!(check(Action::Override, &t, &ctx()), Ok(()));
+    assert_eq!(check(Action::Recall, &t, &ctx()), Ok(()));
 }

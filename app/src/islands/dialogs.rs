@@ -34,8 +34,8 @@ pub struct DialogState {
     pub open: RwSignal<Option<Action>>,
     /// The server rendered this dialog open (`?confirm=`), with this request key.
     pub ssr: Option<(Action, String)>,
-    /// An error the server answered a plain form post with (`?__err=`).
-    pub ssr_error: Option<AppError>,
+    /// The sentence of an error the server answered a plain form post with (`?__err=`).
+    pub ssr_error: Option<String>,
     /// Where "Back" goes without JavaScript.
     pub back_href: String,
 }
@@ -149,7 +149,7 @@ pub fn ActionDialog(
                     if !matches!(e, AppError::Network { .. }) {
                         key.set(super::live::new_request_key());
                     }
-                    error.set(Some(e));
+                    error.set(Some(e.to_string()));
                 }
             }
         });
@@ -224,7 +224,7 @@ pub fn ActionDialog(
                 })}
                 <div role="alert" aria-live="assertive">
                     {move || error.get().map(|e| view! {
-                        <p class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e.to_string()}</p>
+                        <p class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e}</p>
                     })}
                 </div>
                 <div class="flex flex-wrap justify-end gap-2">

@@ -22,7 +22,9 @@ use leptos::server_fn::ServerFn;
 pub fn TaskDetailsView(
     detail: TaskDetail,
     confirm: Option<String>,
-    error: Option<AppError>,
+    // The sentence of an error the server answered a plain form post with (`?__err=`): text,
+    // so that the island's props need no second decoder of `AppError`.
+    error: Option<String>,
     done: Option<String>,
 ) -> impl IntoView {
     let app_id = detail.app.id.clone();
@@ -113,7 +115,7 @@ pub fn TaskDetailsView(
         </div>
         {(error.is_some() && confirm.is_none()).then(|| view! {
             <p role="alert" class="mb-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-                {error.clone().map(|e| e.to_string()).unwrap_or_default()}
+                {error.clone().unwrap_or_default()}
             </p>
         })}
         <div class="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_30rem]">

@@ -28,7 +28,8 @@ pub fn TaskDetails() -> impl IntoView {
             {move || Suspend::new(async move {
                 let (confirm, done, err) = query.with_untracked(|q| (q.get("confirm"), q.get("done"), q.get("__err")));
                 // A plain form post the server refused comes back with the error in the URL.
-                let error: Option<AppError> = err.map(|e| from_link(ServerFnUrlError::<AppError>::decode_err(&e)));
+                let error: Option<String> =
+                    err.map(|e| from_link(ServerFnUrlError::<AppError>::decode_err(&e)).to_string());
                 match detail.await {
                     Ok(d) => {
                         let title = format!("{} · {}", d.row.title, d.row.push_id);

@@ -101,45 +101,57 @@ fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
     }
 }
 
-/// Before the WebAssembly loads, a plain GET form with a Go button; once hydrated, choosing an
-/// app navigates at once and the button hides.
-#[island]
+/// The app switcher: a plain GET form with a Go button, rendered on the server. Once the
+/// WebAssembly has loaded, choosing an app navigates at once and the button hides (by CSS, on
+/// the `data-hydrated` mark): only the change handler ships to the browser, not the form.
+#[component]
 fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String) -> impl IntoView {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     view! {
         <form method="get" action="/tasks" class="flex items-center gap-2">
             <label for="app-switcher" class="text-slate-400">
                 "App"
             </label>
-            <select
-                id="app-switcher"
-                name="app"
-                class="max-w-48 rounded border border-slate-600 bg-slate-800 px-2 py-1 text-slate-100"
-                on:change=move |ev| {
-                    let id = event_target_value(&ev);
-                    crate::ui::browser::go_to(&format!("/tasks?app={}", crate::ui::query::encode(&id)));
-                }
-            >
-                {apps
-                    .into_iter()
-                    .map(|a| {
-                        let is_sel = a.id == selected;
-                        view! {
-                            <option value=a.id.clone() selected=is_sel>
-                                {format!("{} · {}", a.name, a.platform.label())}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+            <GoOnChange>
+                <select
+                    id="app-switcher"
+                    name="app"
+                    class="max-w-48 rounded border border-slate-600 bg-slate-800 px-2 py-1 text-slate-100"
+                >
+                    {apps
+                        .into_iter()
+                        .map(|a| {
+                            let is_sel = a.id == selected;
+                            view! {
+                                <option value=a.id.clone() selected=is_sel>
+                                    {format!("{} · {}", a.name, a.platform.label())}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </GoOnChange>
             <button
                 type="submit"
-                class="rounded bg-slate-700 px-2 py-1 text-slate-100 hover:bg-slate-600"
-                class:hidden=move || hydrated.get()
+                class="rounded bg-slate-700 px-2 py-1 text-slate-100 hover:bg-slate-600 [[data-hydrated]_&]:hidden"
             >
                 "Go"
             </button>
         </form>
+    }
+}
+
+/// Opens the Task List of the app chosen in the select inside it, as soon as it changes.
+#[island]
+fn GoOnChange(children: Children) -> impl IntoView {
+    view! {
+        <span
+            class="contents"
+            on:change=move |ev| {
+                let id = event_target_value(&ev);
+                crate::ui::browser::go_to(&format!("/tasks?app={}", crate::ui::query::encode(&id)));
+            }
+        >
+            {children()}
+        </span>
     }
 }

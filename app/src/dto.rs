@@ -83,7 +83,7 @@ pub struct TaskPage {
     pub permitted: Vec<Action>,
 }
 
-/// The upstream query budget left for the app (product.md: shown in the UI).
+/// The upstream query budget left for the app (`server/docs/product.md`: shown in the UI).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Budget {
     /// Single-task record queries left in the current hour.
@@ -136,7 +136,8 @@ pub struct CannotReplace {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionRequest {
     pub app: String,
-    pub push_id: String,
+    /// Checked where the request enters (`from_form`); never needs checking again.
+    pub push_id: crate::domain::PushId,
     pub action: Action,
     /// One per confirmation dialog: a retried or double-submitted request reuses it.
     pub idempotency_key: String,
@@ -208,6 +209,8 @@ impl ActionRequest {
         choice: Option<&str>,
     ) -> Result<ActionRequest, crate::error::AppError> {
         use crate::error::AppError;
+        let push_id = crate::domain::PushId::parse(&push_id)
+            .ok_or_else(|| AppError::validation("push_id", "That is not a push ID."))?;
         let action = Action::from_slug(action)
             .ok_or_else(|| AppError::validation("action", "Unknown action."))?;
         let choice = match choice.map(str::trim).filter(|c| !c.is_empty()) {
@@ -242,8 +245,7 @@ impl ActionRequest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserInfo {
     pub username: String,
-    /// `viewer`, `operator` or `admin`.
-    pub role: String,
+    pub role: crate::domain::Role,
     pub permissions: Vec<Action>,
     pub disabled: bool,
 }

@@ -9,7 +9,9 @@
 #![recursion_limit = "256"]
 
 pub mod api;
-pub mod domain;
+/// The pure domain, its own crate (`app/domain`) so that the TPNS client and sandbox share it
+/// without the views.
+pub use domain;
 pub mod dto;
 pub mod error;
 pub mod islands;

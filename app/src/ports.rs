@@ -71,6 +71,16 @@ pub trait Console: Send + Sync + 'static {
     ) -> Result<(), AppError>;
     /// Disables a user; their sessions end at once (admins).
     async fn disable_user(&self, req: &Parts, username: String) -> Result<(), AppError>;
+    /// Enables a disabled user again (admins).
+    async fn enable_user(&self, req: &Parts, username: String) -> Result<(), AppError>;
+    /// Sets a user's password (admins); with none, one is generated and returned once. The
+    /// user's sessions end.
+    async fn reset_password(
+        &self,
+        req: &Parts,
+        username: String,
+        password: Option<String>,
+    ) -> Result<NewUser, AppError>;
 }
 
 /// The context value the server provides.

@@ -21,11 +21,10 @@ use app::domain::Audience;
 use pushdeck::apps::AppRegistry;
 use pushdeck::clock::{Clock, ManualClock, SharedClock};
 use pushdeck::config::{SandboxSettings, SyncConfig};
-use pushdeck::console::view::is_stale;
 use pushdeck::feed::ChangeFeed;
 use pushdeck::sandbox::{Sandbox, SandboxConfig, TaskSpec, demo_apps};
 use pushdeck::store::Store;
-use pushdeck::store::task_queries::{ListFilter, Page};
+use pushdeck::store::tasks::{ListFilter, Page};
 use pushdeck::sync::Syncer;
 use pushdeck::tpns::{ClientOptions, Endpoint, TpnsClient};
 use sqlx::{Connection, Row};
@@ -49,7 +48,7 @@ struct Outcome {
     open_counters_s: f64,
     calls: Vec<(Endpoint, u64, u32)>,
     rate_limited: u64,
-    /// Tasks the Task List would mark *sync stale* (`console::view::is_stale`), at most and on
+    /// Tasks the Task List would mark *sync stale* (`StoredTask::is_stale`), at most and on
     /// average over the samples.
     stale_max: usize,
     stale_mean: f64,
@@ -163,7 +162,10 @@ async fn run(postgres: bool, margin: u32) -> Outcome {
         .expect("the store");
     store.migrate().await.expect("migrations");
     let mut apps = AppRegistry::default();
-    for app in sandbox.upstream_apps().into_iter().filter(|a| a.id == APP) {
+    for app in pushdeck::apps::sandbox_apps(&sandbox)
+        .into_iter()
+        .filter(|a| a.id == APP)
+    {
         store.upsert_app(&app.row()).await.unwrap();
         apps.push(app);
     }
@@ -230,11 +232,7 @@ async fn run(postgres: bool, margin: u32) -> Outcome {
                 .list_tasks(APP, &ListFilter::default(), Page::First, 2 * TASKS as i64)
                 .await
                 .unwrap();
-            let stale = page
-                .tasks
-                .iter()
-                .filter(|t| is_stale(t, now / 1000))
-                .count();
+            let stale = page.tasks.iter().filter(|t| t.is_stale(now / 1000)).count();
             stale_max = stale_max.max(stale);
             stale_sum += stale;
             stale_samples += 1;

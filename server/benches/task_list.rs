@@ -12,7 +12,7 @@ use pushdeck::clock::SharedClock;
 use pushdeck::config::Config;
 use pushdeck::startup::Application;
 use pushdeck::store::Store;
-use pushdeck::store::task_queries::{ListFilter, Page, list_sql};
+use pushdeck::store::tasks::{ListFilter, Page, list_sql};
 use pushdeck::store::users::Role;
 
 const APP: &str = "bench";

@@ -9,9 +9,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "clippy: the server build (ssr)"
+step "clippy: the server build (ssr) and every crate under it"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
-cargo clippy -p server --all-targets -- -D warnings
+cargo clippy --workspace --exclude app --all-targets -- -D warnings
 
 step "clippy: the browser build (hydrate, wasm32)"
 cargo clippy -p app --no-default-features --features hydrate --target wasm32-unknown-unknown -- -D warnings

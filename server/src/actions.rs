@@ -26,20 +26,19 @@ mod reconcile;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::rules::{DoneAction, RefusalKind, RuleContext, check, made_pointless_by};
-use app::domain::time::{format_datetime, format_offset};
-use app::domain::{Action, Audience, Platform, Status};
 use app::dto::{ActionOutcome, ActionRequest};
+use domain::rules::{DoneAction, RefusalKind, RuleContext, check, made_pointless_by};
+use domain::time::{format_datetime, format_offset};
+use domain::{Action, Audience, Platform, Status};
 
 use crate::apps::UpstreamApp;
-use crate::clock::SharedClock;
-use crate::console::view;
 use crate::feed::ChangeFeed;
 use crate::store::Store;
 use crate::store::intents::{InsertError, Intent, IntentState, NewIntent};
 use crate::store::tasks::StoredTask;
 use crate::sync::Syncer;
-use crate::tpns::TpnsClient;
+use tpns::TpnsClient;
+use tpns::clock::SharedClock;
 
 pub use error::ActionError;
 pub use reconcile::ReconcileReport;
@@ -124,13 +123,12 @@ impl ActionService {
         actor: &Actor,
         req: &ActionRequest,
     ) -> Result<ActionOutcome, ActionError> {
-        validate(req)?;
         // A retried or double-submitted request: answer with the first one's outcome.
         if let Some(earlier) = self.store.intent_by_key(&req.idempotency_key).await? {
             return self.answer_same_key(app, req, earlier).await;
         }
         let task = self.stored(app, &req.push_id).await?;
-        if let Err(refusal) = check(req.action, &view::facts(&task), &self.rule_context(app)) {
+        if let Err(refusal) = check(req.action, &task.facts(), &self.rule_context(app)) {
             let err = self.refusal(app, req, &task, refusal).await?;
             return self.refuse(app, actor, req, err).await;
         }
@@ -184,7 +182,7 @@ impl ActionService {
         // that ended between the first check and the intent, and whatever the override's plan
         // just read from TPNS, are in the stored task. Our own intent is the only open one.
         let fresh = self.stored(app, &req.push_id).await?;
-        let mut facts = view::facts(&fresh);
+        let mut facts = fresh.facts();
         facts.in_flight = None;
         if let Err(refusal) = check(req.action, &facts, &self.rule_context(app)) {
             let err = self.refusal(app, req, &fresh, refusal).await?;
@@ -225,7 +223,7 @@ impl ActionService {
         app: &UpstreamApp,
         req: &ActionRequest,
         task: &StoredTask,
-        refusal: app::domain::Refusal,
+        refusal: domain::Refusal,
     ) -> Result<ActionError, ActionError> {
         Ok(match refusal.kind {
             // Another action of ours is under way: say whose.
@@ -278,7 +276,7 @@ impl ActionService {
         earlier: Intent,
     ) -> Result<ActionOutcome, ActionError> {
         if earlier.app_id != app.id
-            || earlier.push_id != req.push_id
+            || req.push_id != earlier.push_id
             || earlier.action != req.action
         {
             return Err(ActionError::Validation {
@@ -368,23 +366,10 @@ impl ActionService {
     }
 }
 
-/// What a request must carry whatever the task: a push ID of plain alphanumerics (TPNS's are
-/// digits), and for an override a title and content within TPNS's sizes.
-fn validate(req: &ActionRequest) -> Result<(), ActionError> {
-    if req.push_id.is_empty()
-        || req.push_id.len() > 40
-        || !req.push_id.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
-        return Err(ActionError::Validation {
-            field: "push_id",
-            message: "That is not a push ID.".into(),
-        });
-    }
-    Ok(())
-}
-
-/// What a request must carry for this task, checked once the rules allow the action (the rules
-/// speak first: a refused action's reason matters more than a missing field).
+/// Everything an action request must carry, checked in one place once the rules allow the action
+/// (the rules speak first: a refused action's reason matters more than a missing field). Its
+/// form (a known action, a push ID, a request key, a known choice) was checked where it entered
+/// (`ActionRequest::from_form`).
 fn validate_for(req: &ActionRequest, task: &StoredTask) -> Result<(), ActionError> {
     if task.audience == Audience::All
         && req.typed_confirmation.as_deref().map(str::trim) != Some(req.push_id.as_str())

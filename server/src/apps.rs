@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use app::domain::Platform;
 use app::dto::AppInfo;
+use domain::Platform;
 
-use crate::config::{AccessPoint, AuthScheme, Config};
-use crate::startup::StartupError;
+use sandbox::{SandboxApp, SandboxHandle};
+use tpns::{AccessPoint, AuthScheme, Credentials};
+
+use crate::config::{Config, ConfigError};
 use crate::store::apps::AppRow;
-use crate::tpns::Credentials;
 
 /// One app and how to reach it.
 #[derive(Clone, Debug)]
@@ -26,6 +27,21 @@ pub struct UpstreamApp {
 }
 
 impl UpstreamApp {
+    /// A sandbox app as the console reaches it: at the sandbox's address, with the app's own
+    /// auth scheme.
+    pub fn from_sandbox(app: &SandboxApp, base_url: &str) -> UpstreamApp {
+        UpstreamApp {
+            id: app.id.clone(),
+            name: app.name.clone(),
+            platform: app.platform,
+            access_point: AccessPoint::Custom,
+            creds: app.credentials(base_url, app.auth),
+            recall_available: app.recall_available,
+            huawei_legacy_share: app.huawei_legacy_share,
+            sandbox: true,
+        }
+    }
+
     /// What the browser may know of the app.
     pub fn info(&self) -> AppInfo {
         AppInfo {
@@ -70,7 +86,7 @@ pub struct AppRegistry {
 
 impl AppRegistry {
     /// The configured apps, with their SecretKeys resolved.
-    pub fn from_config(config: &Config) -> Result<AppRegistry, StartupError> {
+    pub fn from_config(config: &Config) -> Result<AppRegistry, ConfigError> {
         let mut apps = Vec::new();
         for a in &config.apps {
             let base_url = a
@@ -122,4 +138,13 @@ impl AppRegistry {
     pub fn is_empty(&self) -> bool {
         self.apps.is_empty()
     }
+}
+
+/// A running sandbox's apps as the console's registry holds them.
+pub fn sandbox_apps(handle: &SandboxHandle) -> Vec<UpstreamApp> {
+    handle
+        .apps()
+        .iter()
+        .map(|a| UpstreamApp::from_sandbox(a, &handle.base_url()))
+        .collect()
 }

@@ -4,7 +4,6 @@
 //! request); the browser holds only a random token in an `HttpOnly`, `SameSite=Strict` cookie
 //! (`Secure` outside local development), and the database only its SHA-256.
 
-pub mod cli;
 mod middleware;
 mod password;
 mod service;

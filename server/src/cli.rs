@@ -5,7 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use std::io::Read;
+
+use domain::Action;
+
 use crate::config::Config;
+use crate::error::StartupError;
+use crate::users::{Changer, Password, UserError, UserService, valid_role};
 
 /// Pushdeck: a console for the push tasks of Tencent Push Notification Service (TPNS).
 ///
@@ -52,7 +58,7 @@ pub enum Command {
     after_help = "The sandbox serves three demo apps: demo-android (\"Demo Shop\", Android, \
 AccessID 1500000101, recall available), demo-ios (\"Demo Shop\", iOS, AccessID 1600000102) and \
 demo-news (\"Demo News\", Android, AccessID 1500000103, recall unavailable as on TPNS today). \
-Their sandbox-only SecretKeys are published in server/src/sandbox/apps.rs. Point a console app at \
+Their sandbox-only SecretKeys are published in server/sandbox/src/apps.rs. Point a console app at \
 it with access_point = \"custom\" and base_url = \"http://127.0.0.1:3100\"."
 )]
 pub struct SandboxArgs {
@@ -93,6 +99,8 @@ pub struct SandboxArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
+    /// List the users, their roles and permissions.
+    List,
     /// Add a user. The password is read from standard input, or generated and printed once.
     Add {
         #[arg(long)]
@@ -121,6 +129,145 @@ pub enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Enable a disabled user again, with the role and permissions they had.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Set a new password, read from standard input or generated and printed once; the user's
+    /// sessions end.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        generate_password: bool,
+    },
+}
+
+impl UserCommand {
+    /// Carries the command out through the user service (validated and audited as on the Admin
+    /// page); returns what to print.
+    pub async fn run(self, users: &UserService) -> Result<String, StartupError> {
+        let by = Changer::command_line();
+        let done = match self {
+            UserCommand::List => {
+                let mut out = String::new();
+                for u in users.list().await.map_err(refused)? {
+                    out.push_str(&format!(
+                        "{:<24} {:<8} {:<34} {}\n",
+                        u.username,
+                        u.role.as_str(),
+                        crate::users::permission_list(&u.permissions),
+                        if u.disabled { "disabled" } else { "" }
+                    ));
+                }
+                return Ok(out.trim_end().to_string());
+            }
+            UserCommand::Add {
+                username,
+                role,
+                permissions: p,
+                generate_password,
+            } => {
+                let role = valid_role(&role).map_err(refused)?;
+                let perms = permissions(p)?;
+                let password = password(generate_password)?;
+                let (u, generated) = users
+                    .add(&by, &username, role, &perms, password)
+                    .await
+                    .map_err(refused)?;
+                match generated {
+                    Some(p) => format!("added {} ({}); password: {p}", u.username, role.as_str()),
+                    None => format!("added {} ({})", u.username, role.as_str()),
+                }
+            }
+            UserCommand::SetRole {
+                username,
+                role,
+                permissions: p,
+            } => {
+                let role = valid_role(&role).map_err(refused)?;
+                users
+                    .set_role(&by, &username, role, &permissions(p)?)
+                    .await
+                    .map_err(refused)?;
+                format!("{username} is now {}", role.as_str())
+            }
+            UserCommand::Disable { username } => {
+                users.disable(&by, &username).await.map_err(refused)?;
+                format!("{username} is disabled; their sessions have ended")
+            }
+            UserCommand::Enable { username } => {
+                users.enable(&by, &username).await.map_err(refused)?;
+                format!("{username} is enabled again")
+            }
+            UserCommand::ResetPassword {
+                username,
+                generate_password,
+            } => {
+                let password = password(generate_password)?;
+                match users
+                    .reset_password(&by, &username, password)
+                    .await
+                    .map_err(refused)?
+                {
+                    Some(p) => {
+                        format!("{username} has a new password: {p}; their sessions have ended")
+                    }
+                    None => format!("{username} has a new password; their sessions have ended"),
+                }
+            }
+        };
+        Ok(done)
+    }
+}
+
+fn refused(e: UserError) -> StartupError {
+    match e {
+        UserError::Store(e) => StartupError::Store(e),
+        other => StartupError::Other(other.to_string()),
+    }
+}
+
+fn permissions(p: Option<Vec<String>>) -> Result<Vec<Action>, StartupError> {
+    match p {
+        None => Ok(Action::ALL.to_vec()),
+        Some(list) => list
+            .iter()
+            .map(|s| {
+                Action::from_slug(s.trim()).ok_or_else(|| {
+                    StartupError::Other(format!(
+                        "unknown permission `{s}`: use terminate, recall, override, cancel"
+                    ))
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The password to set: generated, or read from standard input (empty: generated).
+fn password(generate: bool) -> Result<Password, StartupError> {
+    if generate {
+        return Ok(Password::Generate);
+    }
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s).map_err(|e| {
+        StartupError::Other(format!("cannot read the password from standard input: {e}"))
+    })?;
+    Ok(Password::from_input(Some(
+        s.trim_end_matches(['\n', '\r']).to_string(),
+    )))
+}
+
+/// `pushdeck user …`: connects, migrates, runs the command through the user service.
+async fn user_command(config: Config, cmd: UserCommand) -> Result<(), StartupError> {
+    let store = crate::startup::open_store(&config).await?;
+    let users = UserService::new(store.clone(), tpns::clock::SharedClock::system());
+    let result = cmd.run(&users).await;
+    store.close().await;
+    // A command's own output to the operator at the terminal, not a log line.
+    println!("{}", result?);
+    Ok(())
 }
 
 /// Runs the command line; returns the process exit code. A start-up failure prints one line
@@ -133,14 +280,64 @@ pub async fn run(cli: Cli) -> ExitCode {
     crate::telemetry::init(&config.log);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => crate::startup::serve(config).await,
-        Command::Sandbox(args) => crate::sandbox::run_standalone(config, args).await,
+        Command::Sandbox(args) => run_sandbox(&config, args).await,
         Command::Migrate => crate::startup::migrate_only(config).await,
-        Command::User(cmd) => crate::startup::user_command(config, cmd).await,
+        Command::User(cmd) => user_command(config, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(e),
     }
+}
+
+/// The address `pushdeck sandbox` uses when none is configured: a fixed port, so that a console
+/// started separately can be pointed at it.
+const STANDALONE_LISTEN: ([u8; 4], u16) = ([127, 0, 0, 1], 3100);
+
+impl SandboxArgs {
+    /// The `[sandbox]` settings with these options applied.
+    pub fn apply(&self, mut s: sandbox::SandboxSettings) -> sandbox::SandboxSettings {
+        s.listen = match self.listen {
+            Some(addr) => addr,
+            None if s.listen.port() == 0 => STANDALONE_LISTEN.into(),
+            None => s.listen,
+        };
+        s.speedup = self.speedup.unwrap_or(s.speedup);
+        s.seed = self.seed.or(s.seed);
+        s.background_every_secs = self.background_every.unwrap_or(s.background_every_secs);
+        s.history_days = self.history_days.unwrap_or(s.history_days);
+        s.history_per_day = self.history_per_day.unwrap_or(s.history_per_day);
+        s.stats_calls_per_hour = self.stats_calls_per_hour.unwrap_or(s.stats_calls_per_hour);
+        s.pushes_per_second = self.pushes_per_second.unwrap_or(s.pushes_per_second);
+        s.admin_api |= self.admin_api;
+        s
+    }
+}
+
+/// `pushdeck sandbox`: the sandbox alone, with the demo apps, until Ctrl-C or SIGTERM.
+async fn run_sandbox(config: &Config, args: SandboxArgs) -> Result<(), StartupError> {
+    if args.speedup.is_some_and(|s| !(s.is_finite() && s > 0.0)) {
+        return Err(StartupError::Sandbox(
+            "--speedup must be a positive number".into(),
+        ));
+    }
+    if args
+        .background_every
+        .is_some_and(|s| !(s.is_finite() && s >= 0.0))
+    {
+        return Err(StartupError::Sandbox(
+            "--background-every must be 0 or a positive number".into(),
+        ));
+    }
+    // The configuration itself was checked when it was loaded.
+    let settings = args.apply(config.sandbox.clone());
+    sandbox::run(
+        &settings,
+        config.utc_offset_minutes(),
+        crate::startup::shutdown_signal(),
+    )
+    .await
+    .map_err(|e| StartupError::Sandbox(e.to_string()))
 }
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+pub use sandbox::SandboxSettings;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+pub use tpns::{AccessPoint, AuthScheme};
 
 /// Everything Pushdeck can be configured with.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -72,50 +74,7 @@ impl Default for DatabaseConfig {
     }
 }
 
-/// The bundled TPNS sandbox (see `pushdeck sandbox --help`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SandboxSettings {
-    /// Start the sandbox alongside `serve` and add its demo apps to the console.
-    pub enabled: bool,
-    /// Where the sandbox listens; port 0 picks a free loopback port.
-    pub listen: SocketAddr,
-    /// How much faster than real time deliveries, arrivals and clicks play out.
-    pub speedup: f64,
-    /// Makes the history, the device population and background traffic repeatable.
-    pub seed: Option<u64>,
-    /// Seconds between tasks created "by the app's backend"; 0 turns background traffic off.
-    pub background_every_secs: f64,
-    /// How many days of task history each demo app starts with.
-    pub history_days: u32,
-    /// Tasks per day in that history.
-    pub history_per_day: u32,
-    /// Calls an hour allowed per statistics endpoint and app (TPNS: 200).
-    pub stats_calls_per_hour: u32,
-    /// All/tag/package pushes a second per app (TPNS: 1).
-    pub pushes_per_second: u32,
-    /// The admin endpoint for fault injection (`/_sandbox/…`); tests switch it on.
-    pub admin_api: bool,
-}
-
-impl Default for SandboxSettings {
-    fn default() -> Self {
-        SandboxSettings {
-            enabled: true,
-            listen: ([127, 0, 0, 1], 0).into(),
-            speedup: 60.0,
-            seed: None,
-            background_every_secs: 45.0,
-            history_days: 7,
-            history_per_day: 12,
-            stats_calls_per_hour: 200,
-            pushes_per_second: 1,
-            admin_api: false,
-        }
-    }
-}
-
-/// Status tracking (see product.md, "Tracking task status under the upstream's query budget").
+/// Status tracking (see `server/docs/product.md`, "Tracking task status under the upstream's query budget").
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SyncConfig {
@@ -136,7 +95,7 @@ pub struct SyncConfig {
     /// what the sync worker has read since; this bounds what it reads itself.
     pub reconcile_per_hour: u32,
     /// How often each instance beats and the reconciler looks for actions whose outcome is
-    /// unknown (seconds; 0: once at start-up only, for tests that drive it themselves).
+    /// unknown (seconds; 0: never in the background, for tests that drive it themselves).
     pub reconcile_every_secs: f64,
 }
 
@@ -215,57 +174,6 @@ impl Default for LogConfig {
         LogConfig {
             filter: "info,sqlx=warn,tower_http=info".into(),
             format: "text".into(),
-        }
-    }
-}
-
-/// TPNS's service access points (`tpns-api.md` §1.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccessPoint {
-    Guangzhou,
-    Shanghai,
-    Hongkong,
-    Singapore,
-    /// Any other base URL (the sandbox, a proxy).
-    Custom,
-}
-
-impl AccessPoint {
-    pub fn base_url(self) -> Option<&'static str> {
-        match self {
-            AccessPoint::Guangzhou => Some("https://api.tpns.tencent.com"),
-            AccessPoint::Shanghai => Some("https://api.tpns.sh.tencent.com"),
-            AccessPoint::Hongkong => Some("https://api.tpns.hk.tencent.com"),
-            AccessPoint::Singapore => Some("https://api.tpns.sgp.tencent.com"),
-            AccessPoint::Custom => None,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            AccessPoint::Guangzhou => "Guangzhou",
-            AccessPoint::Shanghai => "Shanghai",
-            AccessPoint::Hongkong => "Hong Kong",
-            AccessPoint::Singapore => "Singapore",
-            AccessPoint::Custom => "Custom",
-        }
-    }
-}
-
-/// How requests to TPNS are authenticated (`tpns-api.md` §1.2, §1.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthScheme {
-    #[default]
-    Signature,
-    Basic,
-}
-
-impl AuthScheme {
-    pub fn label(self) -> &'static str {
-        match self {
-            AuthScheme::Signature => "Signature (HMAC-SHA256)",
-            AuthScheme::Basic => "Basic",
         }
     }
 }
@@ -426,7 +334,7 @@ impl Config {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let bad = |m: String| Err(ConfigError(m));
-        if app::domain::time::parse_offset(&self.server.display_utc_offset).is_none() {
+        if domain::time::parse_offset(&self.server.display_utc_offset).is_none() {
             return bad(format!(
                 "configuration key `server.display_utc_offset`: `{}` is not a UTC offset like +08:00",
                 self.server.display_utc_offset
@@ -461,8 +369,8 @@ impl Config {
                 "configuration key `sync.open_task_interval_secs`: must be at least 1".into(),
             );
         }
-        if !(self.sandbox.speedup.is_finite() && self.sandbox.speedup > 0.0) {
-            return bad("configuration key `sandbox.speedup`: must be a positive number".into());
+        if let Some(problem) = self.sandbox.problem() {
+            return bad(format!("configuration key {problem}"));
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, app) in self.apps.iter().enumerate() {
@@ -483,7 +391,7 @@ impl Config {
                     app.id
                 ));
             }
-            if app::domain::Platform::from_slug(&app.platform).is_none() {
+            if domain::Platform::from_slug(&app.platform).is_none() {
                 return bad(format!(
                     "configuration key `{key}.platform`: use `android` or `ios`"
                 ));
@@ -504,7 +412,7 @@ impl Config {
 
     /// The display offset in minutes east of UTC (validated at load).
     pub fn utc_offset_minutes(&self) -> i32 {
-        app::domain::time::parse_offset(&self.server.display_utc_offset).unwrap_or(480)
+        domain::time::parse_offset(&self.server.display_utc_offset).unwrap_or(480)
     }
 }
 

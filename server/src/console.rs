@@ -20,7 +20,7 @@ use http::request::Parts;
 
 use crate::apps::UpstreamApp;
 use crate::auth::Caller;
-use crate::startup::Services;
+use crate::state::Services;
 use crate::store::users::{Role, User};
 
 pub use errors::internal;
@@ -45,7 +45,7 @@ pub(crate) fn signed_in(req: &Parts) -> Result<(&User, &Caller), AppError> {
 pub(crate) fn user_info(u: &User) -> UserInfo {
     UserInfo {
         username: u.username.clone(),
-        role: u.role.as_str().into(),
+        role: u.role,
         permissions: u.permissions.clone(),
         disabled: u.disabled,
     }
@@ -161,7 +161,7 @@ impl Console for ConsoleService {
         req: &Parts,
         username: String,
         role: String,
-        permissions: Vec<app::domain::Action>,
+        permissions: Vec<domain::Action>,
         password: Option<String>,
     ) -> Result<NewUser, AppError> {
         let (admin, caller) = admin::require_admin(req)?;
@@ -174,7 +174,7 @@ impl Console for ConsoleService {
         req: &Parts,
         username: String,
         role: String,
-        permissions: Vec<app::domain::Action>,
+        permissions: Vec<domain::Action>,
     ) -> Result<(), AppError> {
         let (admin, caller) = admin::require_admin(req)?;
         self.change_user(admin, caller, username, role, permissions)
@@ -184,5 +184,20 @@ impl Console for ConsoleService {
     async fn disable_user(&self, req: &Parts, username: String) -> Result<(), AppError> {
         let (admin, caller) = admin::require_admin(req)?;
         self.disable(admin, caller, username).await
+    }
+
+    async fn enable_user(&self, req: &Parts, username: String) -> Result<(), AppError> {
+        let (admin, caller) = admin::require_admin(req)?;
+        self.enable(admin, caller, username).await
+    }
+
+    async fn reset_password(
+        &self,
+        req: &Parts,
+        username: String,
+        password: Option<String>,
+    ) -> Result<NewUser, AppError> {
+        let (admin, caller) = admin::require_admin(req)?;
+        self.reset_password(admin, caller, username, password).await
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use app::dto::TaskEvent;
 use tokio::sync::broadcast;
 
+use crate::store::tasks::StoredTask;
 use crate::store::{Backend, Store};
 
 const CHANNEL: &str = "pushdeck_tasks";
@@ -53,7 +54,7 @@ impl ChangeFeed {
     async fn broadcast_local(&self, app_id: &str, push_id: &str) {
         match self.store.get_task(app_id, push_id).await {
             Ok(Some(t)) => {
-                let _ = self.tx.send(crate::console::view::task_event(&t));
+                let _ = self.tx.send(task_event(&t));
             }
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "could not read a changed task"),
@@ -92,5 +93,19 @@ impl ChangeFeed {
                 self.broadcast_local(a, p).await;
             }
         }
+    }
+}
+
+/// What the browser hears of a changed task.
+fn task_event(t: &StoredTask) -> TaskEvent {
+    TaskEvent {
+        app_id: t.app_id.clone(),
+        push_id: t.push_id.clone(),
+        status: t.status,
+        in_flight: t.in_flight,
+        totals: t.totals,
+        last_synced_at: t.last_synced_at.map(|ms| ms.div_euclid(1000)),
+        overridden_by: t.overridden_by_push_id.clone(),
+        version: t.version,
     }
 }

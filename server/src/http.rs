@@ -16,7 +16,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::auth::Caller;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What a request that panicked answers: a plain error page, never the panic's message.
 pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -140,7 +140,7 @@ pub async fn audit_csv(
     let day = |v: &Option<String>| {
         v.as_deref()
             .filter(|s| !s.is_empty())
-            .map(|s| app::domain::time::parse_date(s, offset))
+            .map(|s| domain::time::parse_date(s, offset))
     };
     let (from, to) = (day(&q.from), day(&q.to));
     if matches!(from, Some(None)) || matches!(to, Some(None)) {
@@ -174,7 +174,7 @@ pub async fn audit_csv(
             }
         };
         for e in &page {
-            let time = app::domain::time::format_datetime(e.at_ms.div_euclid(1000), offset);
+            let time = domain::time::format_datetime(e.at_ms.div_euclid(1000), offset);
             let cells = [
                 e.id.to_string(),
                 time,

@@ -4,14 +4,19 @@ pub mod actions;
 pub mod apps;
 pub mod auth;
 pub mod cli;
-pub mod clock;
 pub mod config;
 pub mod console;
+pub mod error;
 pub mod feed;
 pub mod http;
-pub mod sandbox;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
-pub mod tpns;
+pub mod users;
+
+// The crates below the console, under the names the console's code and tests use for them.
+pub use sandbox;
+pub use tpns;
+pub use tpns::clock;

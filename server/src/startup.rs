@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::FromRef;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -22,64 +21,17 @@ use tower_http::trace::TraceLayer;
 use crate::actions::ActionService;
 use crate::apps::AppRegistry;
 use crate::auth::AuthService;
-use crate::cli::UserCommand;
-use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::console::ConsoleService;
 use crate::feed::ChangeFeed;
-use crate::sandbox::SandboxHandle;
 use crate::store::Store;
 use crate::sync::Syncer;
-use crate::tpns::{ClientOptions, TpnsClient};
+use sandbox::SandboxHandle;
+use tpns::clock::SharedClock;
 
-/// Why the server could not start. Each variant's message is the one line start-up prints.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error(
-        "cannot listen on {addr}: {source} (set server.listen or PUSHDECK__SERVER__LISTEN to another address)"
-    )]
-    Bind {
-        addr: SocketAddr,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot start the TPNS sandbox: {0}")]
-    Sandbox(String),
-    #[error("{0}")]
-    Other(String),
-}
-
-/// The long-lived services every request and worker shares.
-pub struct Services {
-    pub config: Config,
-    pub store: Store,
-    pub apps: AppRegistry,
-    pub clock: SharedClock,
-    pub tpns: TpnsClient,
-    pub feed: ChangeFeed,
-    pub sync: Arc<Syncer>,
-    pub actions: ActionService,
-    pub auth: Arc<AuthService>,
-    /// This process's id in leases and intents.
-    pub instance: String,
-}
-
-/// Axum state: the services and the Leptos options.
-#[derive(Clone)]
-pub struct AppState {
-    pub services: Arc<Services>,
-    pub leptos: LeptosOptions,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos.clone()
-    }
-}
+pub use crate::error::StartupError;
+pub use crate::state::{AppState, Services};
+use tpns::{ClientOptions, TpnsClient};
 
 /// A built application, bound to its port, not yet serving.
 pub struct Application {
@@ -119,8 +71,11 @@ impl Application {
             apps.push(app);
         }
         let sandbox = if config.sandbox.enabled {
-            let (handle, demo) = crate::sandbox::start_alongside(&config, clock.clone()).await?;
-            for app in demo {
+            let handle =
+                sandbox::start_demo(&config.sandbox, clock.clone(), config.utc_offset_minutes())
+                    .await
+                    .map_err(|e| StartupError::Sandbox(e.to_string()))?;
+            for app in crate::apps::sandbox_apps(&handle) {
                 apps.push(app);
             }
             Some(handle)
@@ -167,7 +122,9 @@ impl Application {
         );
         let auth = Arc::new(AuthService::new(store.clone(), clock.clone(), &config));
         auth.bootstrap_admin().await?;
+        let users = crate::users::UserService::new(store.clone(), clock.clone());
         let services = Arc::new(Services {
+            users,
             config,
             store,
             apps,
@@ -245,7 +202,8 @@ fn instance_id() -> String {
 
 /// Beats for this instance and settles actions whose outcome is unknown (a lost answer, or a
 /// server that died between intent and answer), at start-up and then every
-/// `sync.reconcile_every_secs`, while it holds the reconciler's lease.
+/// `sync.reconcile_every_secs` (0: never, for tests that drive it), while it holds the
+/// reconciler's lease.
 fn spawn_reconciler(services: Arc<Services>, mut stopped: watch::Receiver<bool>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let started = services.clock.now_ms();
@@ -266,33 +224,35 @@ fn spawn_reconciler(services: Arc<Services>, mut stopped: watch::Receiver<bool>)
                 }
             })
         };
-        loop {
-            match services.actions.reconcile(&services.apps).await {
-                Ok(r) if r.settled > 0 => {
-                    tracing::info!(
-                        settled = r.settled,
-                        "reconciled actions whose outcome was unknown"
-                    )
+        let every = services.config.sync.reconcile_every_secs;
+        if every > 0.0 {
+            loop {
+                match services.actions.reconcile(&services.apps).await {
+                    Ok(r) if r.settled > 0 => {
+                        tracing::info!(
+                            settled = r.settled,
+                            "reconciled actions whose outcome was unknown"
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "could not reconcile unresolved actions"),
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not reconcile unresolved actions"),
+                tokio::select! {
+                    _ = stopped.wait_for(|s| *s) => break,
+                    _ = tokio::time::sleep(Duration::from_secs_f64(every)) => {}
+                }
             }
-            let every = services.config.sync.reconcile_every_secs;
-            if every <= 0.0 {
-                let _ = stopped.wait_for(|s| *s).await;
-                break;
-            }
-            tokio::select! {
-                _ = stopped.wait_for(|s| *s) => break,
-                _ = tokio::time::sleep(Duration::from_secs_f64(every)) => {}
-            }
+        } else {
+            // Never in the background: tests that drive the reconciler themselves.
+            let _ = stopped.wait_for(|s| *s).await;
         }
         beat.abort();
         services.actions.retire().await;
     })
 }
 
-async fn open_store(config: &Config) -> Result<Store, StartupError> {
+/// Connects to the database and applies the migrations.
+pub async fn open_store(config: &Config) -> Result<Store, StartupError> {
     let store = Store::connect(
         &config.database.url,
         config.database.max_connections,
@@ -368,14 +328,6 @@ pub async fn migrate_only(config: Config) -> Result<(), StartupError> {
     tracing::info!(database = %store.redacted_url(), "migrations applied");
     store.close().await;
     Ok(())
-}
-
-/// `pushdeck user …`.
-pub async fn user_command(config: Config, cmd: UserCommand) -> Result<(), StartupError> {
-    let store = open_store(&config).await?;
-    let result = crate::auth::cli::run(&store, cmd).await;
-    store.close().await;
-    result
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -16,9 +16,8 @@ pub mod audit;
 pub mod instances;
 pub mod intents;
 pub mod leases;
+pub mod pacing;
 pub mod quota;
-pub mod sync_queries;
-pub mod task_queries;
 pub mod tasks;
 pub mod users;
 

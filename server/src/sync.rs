@@ -1,6 +1,6 @@
-//! Status tracking under the upstream's query budget (product.md, "Tracking task status under
+//! Status tracking under the upstream's query budget (`server/docs/product.md`, "Tracking task status under
 //! the upstream's query budget"): the database holds a fresh picture of every task of every app,
-//! within TPNS's 200 calls an hour per query endpoint (`tpns-api.md` §8).
+//! within TPNS's 200 calls an hour per query endpoint (`server/docs/tpns.md` §8).
 //!
 //! - The **sweep** (`sweep`) walks TPNS's time-range list (§3.2, 200 tasks a call) over the
 //!   days that still hold live tasks, one page every 18 s, and so imports tasks created
@@ -32,13 +32,13 @@ pub use budget::Limits;
 pub use map::{DEFAULT_EXPIRE_SECS, map_record};
 
 use crate::apps::AppRegistry;
-use crate::clock::SharedClock;
 use crate::config::SyncConfig;
 use crate::feed::ChangeFeed;
 use crate::store::{Store, StoreError};
-use crate::tpns::{Endpoint, TpnsClient, TpnsError};
+use tpns::clock::SharedClock;
+use tpns::{Endpoint, TpnsClient, TpnsError};
 
-/// TPNS's wall-clock zone: China Standard Time at all four access points (`tpns-api.md` §1.1).
+/// TPNS's wall-clock zone: China Standard Time at all four access points (`server/docs/tpns.md` §1.1).
 pub const TPNS_UTC_OFFSET_MINUTES: i32 = 480;
 /// Real time between two ticks of the worker loop.
 const TICK_PERIOD: Duration = Duration::from_millis(1_000);

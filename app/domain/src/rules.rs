@@ -1,5 +1,5 @@
-//! The use limits of Terminate, Recall, Override and Cancel Push (product.md, "The four
-//! actions"; `tpns-api.md` §5.1). The browser uses [`check`] to enable a button and to say why it
+//! The use limits of Terminate, Recall, Override and Cancel Push (`server/docs/product.md`, "The four
+//! actions"; `server/docs/tpns.md` §5.1). The browser uses [`check`] to enable a button and to say why it
 //! is disabled; the server calls the same function again before it calls TPNS.
 
 use super::fmt::thousands;
@@ -93,8 +93,8 @@ impl Refusal {
 }
 
 const TERMINATE_AUDIENCES: [Audience; 3] = [Audience::All, Audience::AccountList, Audience::Tag];
-// product.md widens the push API's `collapse_id` audiences (all, tag, account package) with the
-// recall page's account list (`tpns-api.md` §5.1).
+// `server/docs/product.md` widens the push API's `collapse_id` audiences (all, tag, account package) with the
+// recall page's account list (`server/docs/tpns.md` §5.1).
 const OVERRIDE_AUDIENCES: [Audience; 4] = [
     Audience::All,
     Audience::Tag,
@@ -147,7 +147,7 @@ pub fn check(action: Action, task: &TaskFacts, ctx: &RuleContext) -> Result<(), 
                     "Terminate is not supported for iOS tasks: TPNS cannot stop queued iOS deliveries.",
                 ));
             }
-            // product.md: Recall is allowed "as Terminate", which is Android only.
+            // `server/docs/product.md`: Recall is allowed "as Terminate", which is Android only.
             Action::Recall => {
                 return Err(Refusal::new(
                     K::Platform,

@@ -1,9 +1,9 @@
 //! The vocabulary of a TPNS push task, with the upstream spellings of each value
-//! (`tpns-api.md` §2.1, §3.1, §4).
+//! (`server/docs/tpns.md` §2.1, §3.1, §4).
 
 use serde::{Deserialize, Serialize};
 
-/// A task's upstream status (`tpns-api.md` §3.1), shown with the friendly names of product.md.
+/// A task's upstream status (`server/docs/tpns.md` §3.1), shown with the friendly names of `server/docs/product.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {
     Created,
@@ -72,7 +72,7 @@ impl Status {
         Status::ALL.into_iter().find(|st| st.slug() == s)
     }
 
-    /// The name shown in the Status column (product.md, "Status").
+    /// The name shown in the Status column (`server/docs/product.md`, "Status").
     pub fn label(self) -> &'static str {
         match self {
             Status::Created => "Created",
@@ -153,7 +153,7 @@ impl Platform {
     }
 }
 
-/// Who a task was pushed to (`audience_type`, `tpns-api.md` §2.1).
+/// Who a task was pushed to (`audience_type`, `server/docs/tpns.md` §2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Audience {
     All,
@@ -283,7 +283,7 @@ impl Source {
     }
 }
 
-/// Delivery channels as the statistics endpoints name them (`tpns-api.md` §4).
+/// Delivery channels as the statistics endpoints name them (`server/docs/tpns.md` §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Channel {
     Tpns,
@@ -344,14 +344,14 @@ impl Channel {
     }
 
     /// Whether a notification already shown can be replaced in place by an override
-    /// (`tpns-api.md` §5.1). Huawei replaces only from EMUI 10 on, so it is split by version
+    /// (`server/docs/tpns.md` §5.1). Huawei replaces only from EMUI 10 on, so it is split by version
     /// where device counts are known.
     pub fn replaces_in_place(self) -> bool {
         !matches!(self, Channel::Oppo | Channel::Vivo)
     }
 }
 
-/// Delivery counters of one channel, or of the whole task (`pushState`, `tpns-api.md` §4).
+/// Delivery counters of one channel, or of the whole task (`pushState`, `server/docs/tpns.md` §4).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counters {
     /// Eligible devices (`pushActiveUv`).
@@ -377,7 +377,7 @@ impl Counters {
     }
 }
 
-/// The four corrective actions of product.md.
+/// The four corrective actions of `server/docs/product.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Action {
     Terminate,
@@ -422,7 +422,7 @@ impl Action {
             Action::Cancel => "Canceling…",
         }
     }
-    /// The status the task should have once the action succeeded (`tpns-api.md` §5.3).
+    /// The status the task should have once the action succeeded (`server/docs/tpns.md` §5.3).
     pub fn expected_status(self) -> Status {
         match self {
             Action::Terminate => Status::Terminated,

@@ -8,16 +8,9 @@ use crate::domain::Action;
 use crate::dto::{AdminOverview, NewUser};
 use crate::error::AppError;
 
-/// The sentences an admin change is refused with. A change posted without JavaScript comes back
-/// with its error in the URL, which anyone can craft, so the Admin page shows only these.
-pub mod refusals {
-    pub const USERNAME: &str = "Use 2–64 letters, digits, dots, dashes, underscores or @.";
-    pub const ROLE: &str = "Choose viewer, operator or admin.";
-    pub const PASSWORD: &str = "Use at least 12 characters, or leave it empty to generate one.";
-    pub const OWN_ADMIN_ROLE: &str = "You cannot remove your own admin role.";
-    pub const DISABLE_SELF: &str = "You cannot disable yourself.";
-    pub const ALL: [&str; 5] = [USERNAME, ROLE, PASSWORD, OWN_ADMIN_ROLE, DISABLE_SELF];
-}
+/// The sentences an admin change is refused with (the domain keeps them, so the user service
+/// and the Admin page say the same).
+pub use crate::domain::user::refusals;
 
 /// Users and apps (admins).
 #[server(input = GetUrl, endpoint = "admin")]
@@ -70,6 +63,25 @@ pub async fn update_user(
 pub async fn disable_user(username: String) -> Result<(), AppError> {
     let (console, parts) = crate::ports::console()?;
     console.disable_user(&parts, username).await
+}
+
+/// Enables a disabled user again.
+#[server(endpoint = "admin/enable_user")]
+pub async fn enable_user(username: String) -> Result<(), AppError> {
+    let (console, parts) = crate::ports::console()?;
+    console.enable_user(&parts, username).await
+}
+
+/// Sets the password an admin typed for a user (the command line can also generate one).
+#[server(endpoint = "admin/reset_password")]
+pub async fn reset_password(username: String, password: String) -> Result<NewUser, AppError> {
+    let (console, parts) = crate::ports::console()?;
+    if password.chars().count() < 12 {
+        return Err(AppError::validation("password", refusals::NEW_PASSWORD));
+    }
+    console
+        .reset_password(&parts, username, Some(password))
+        .await
 }
 
 /// Checked boxes, in the order terminate, recall, override, cancel.

@@ -4,14 +4,15 @@ use leptos::server_fn::error::ServerFnUrlError;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::admin::{DisableUser, UpdateUser, get_admin, refusals};
-use crate::domain::Action;
+use crate::api::admin::{DisableUser, EnableUser, ResetPassword, UpdateUser, get_admin, refusals};
+use crate::domain::{Action, Role};
 use crate::dto::{AdminOverview, UserInfo};
 use crate::error::AppError;
 use crate::islands::add_user::AddUserForm;
 use crate::ui::components::{PageHeader, Panel, error_banner};
 
-/// `/admin`: users (role, permissions, disable) and the configured apps — never a SecretKey.
+/// `/admin`: users (role, permissions, disable and enable, a new password) and the configured
+/// apps — never a SecretKey. Every change is a plain form, so the page works without JavaScript.
 #[component]
 pub fn Admin() -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_admin());
@@ -63,7 +64,8 @@ fn AdminBody(o: AdminOverview) -> impl IntoView {
                         <tr>
                             <th scope="col" class="px-3 py-2 font-medium">"User"</th>
                             <th scope="col" class="px-3 py-2 font-medium">"Role and permissions"</th>
-                            <th scope="col" class="px-3 py-2 font-medium"><span class="sr-only">"Disable"</span></th>
+                            <th scope="col" class="px-3 py-2 font-medium">"New password"</th>
+                            <th scope="col" class="px-3 py-2 font-medium"><span class="sr-only">"Disable or enable"</span></th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">
@@ -127,7 +129,7 @@ fn UserRow(u: UserInfo) -> impl IntoView {
                     <input type="hidden" name="username" value=u.username.clone() />
                     <label class="sr-only" for=format!("role-{}", u.username)>"Role"</label>
                     <select id=format!("role-{}", u.username) name="role" class=input>
-                        {["viewer", "operator", "admin"].into_iter().map(|r| view! { <option value=r selected=u.role == r>{r}</option> }).collect_view()}
+                        {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=u.role == r>{r.as_str()}</option> }).collect_view()}
                     </select>
                     {perms.into_iter().map(|(name, a)| view! {
                         <label class="inline-flex items-center gap-1 text-xs">
@@ -139,12 +141,30 @@ fn UserRow(u: UserInfo) -> impl IntoView {
                 </form>
             </td>
             <td class="px-3 py-2">
-                {(!disabled).then(|| view! {
-                    <form method="post" action=DisableUser::PATH>
-                        <input type="hidden" name="username" value=u.username.clone() />
-                        <button type="submit" class="rounded border border-red-300 px-2 py-1 text-xs text-red-700 hover:bg-red-50">"Disable"</button>
-                    </form>
-                })}
+                <form method="post" action=ResetPassword::PATH class="flex items-center gap-2">
+                    <input type="hidden" name="username" value=u.username.clone() />
+                    <label class="sr-only" for=format!("password-{}", u.username)>{format!("New password for {}", u.username)}</label>
+                    <input id=format!("password-{}", u.username) name="password" type="password" autocomplete="new-password"
+                        required=true minlength="12" class=format!("{input} w-36") />
+                    <button type="submit" class="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50">"Set"</button>
+                </form>
+            </td>
+            <td class="px-3 py-2">
+                {if disabled {
+                    view! {
+                        <form method="post" action=EnableUser::PATH>
+                            <input type="hidden" name="username" value=u.username.clone() />
+                            <button type="submit" class="rounded border border-slate-300 px-2 py-1 text-xs hover:bg-slate-50">"Enable"</button>
+                        </form>
+                    }.into_any()
+                } else {
+                    view! {
+                        <form method="post" action=DisableUser::PATH>
+                            <input type="hidden" name="username" value=u.username.clone() />
+                            <button type="submit" class="rounded border border-red-300 px-2 py-1 text-xs text-red-700 hover:bg-red-50">"Disable"</button>
+                        </form>
+                    }.into_any()
+                }}
             </td>
         </tr>
     }

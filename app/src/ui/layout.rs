@@ -39,7 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             .or_else(|| s.apps.first().map(|a| a.id.clone()))
                             .unwrap_or_default();
                         s.user.map(|user| {
-                            let is_admin = user.role == "admin";
+                            let is_admin = user.role == crate::domain::Role::Admin;
                             view! {
                                 <nav aria-label="Main" class="flex items-center gap-1 text-sm">
                                     <NavLink href="/tasks" label="Task List" />
@@ -50,7 +50,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <AppSwitcherForm apps=s.apps.clone() selected />
                                     <span class="text-slate-300" title="Signed in">
                                         {user.username.clone()}
-                                        <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role.clone()}</span>
+                                        <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role.as_str()}</span>
                                     </span>
                                     <form method="post" action=Logout::PATH>
                                         <button type="submit" class="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white">

@@ -25,3 +25,21 @@ for (const [label, viewport] of [
     expect(overflow).toBeLessThanOrEqual(1);
   });
 }
+
+test.describe("as an admin", () => {
+  test.use({ storageState: ".auth/admin.json" });
+  for (const [label, viewport] of [
+    ["1280", { width: 1280, height: 800 }],
+    ["390", { width: 390, height: 844 }],
+  ] as const) {
+    test(`the Admin page at ${label} px: role, permissions, a new password, disable or enable`, async ({ page }) => {
+      await page.setViewportSize(viewport);
+      await page.goto("/admin");
+      await waitHydrated(page);
+      const row = page.getByRole("row").filter({ hasText: "e2e-viewer" });
+      await expect(row.getByLabel("New password for e2e-viewer")).toBeVisible();
+      await expect(row.getByRole("button", { name: "Disable" })).toBeVisible();
+      await page.screenshot({ path: `screenshots/admin-${label}.png`, fullPage: true });
+    });
+  }
+});

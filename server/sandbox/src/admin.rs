@@ -12,19 +12,19 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{Audience, MessageKind};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{delete, get, post};
+use domain::{Audience, MessageKind};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::Shared;
 use super::control::{ControlError, TaskSpec};
 use super::faults::Fault;
-use crate::tpns::Endpoint;
+use tpns::Endpoint;
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()

@@ -1,11 +1,9 @@
 //! The apps a sandbox serves, and the three demo apps Pushdeck ships with.
 
-use app::domain::Platform;
+use domain::Platform;
 use secrecy::SecretString;
 
-use crate::apps::UpstreamApp;
-use crate::config::{AccessPoint, AuthScheme};
-use crate::tpns::Credentials;
+use tpns::{AuthScheme, Credentials};
 
 /// One TPNS app simulated by the sandbox.
 #[derive(Clone, Debug)]
@@ -20,7 +18,7 @@ pub struct SandboxApp {
     /// The scheme the console uses for this app. The sandbox accepts both from every app.
     pub auth: AuthScheme,
     /// Whether `revoke_push_msg` works. When false it answers as TPNS does today (recall taken
-    /// offline, `tpns-api.md` §5).
+    /// offline, `server/docs/tpns.md` §5).
     pub recall_available: bool,
     /// Share of the Huawei devices below EMUI 10, which cannot replace a notification.
     pub huawei_legacy_share: f64,
@@ -36,20 +34,6 @@ impl SandboxApp {
             secret: self.secret.clone(),
             base_url: base_url.trim_end_matches('/').to_string(),
             auth,
-        }
-    }
-
-    /// The app as the console's registry holds it, served by the sandbox at `base_url`.
-    pub fn upstream(&self, base_url: &str) -> UpstreamApp {
-        UpstreamApp {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            platform: self.platform,
-            access_point: AccessPoint::Custom,
-            creds: self.credentials(base_url, self.auth),
-            recall_available: self.recall_available,
-            huawei_legacy_share: self.huawei_legacy_share,
-            sandbox: true,
         }
     }
 }

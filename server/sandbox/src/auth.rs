@@ -8,8 +8,8 @@ use secrecy::ExposeSecret;
 
 use super::wire::ApiError;
 use super::world::World;
-use crate::tpns::sign::{constant_time_eq, parse_basic};
-use crate::tpns::signature;
+use tpns::sign::{constant_time_eq, parse_basic};
+use tpns::signature;
 
 /// The app a request authenticates as. `now_s` is the sandbox clock, against which the
 /// signature's `TimeStamp` must lie within `max_skew_s` (TPNS's v3 tolerance is UNCONFIRMED;

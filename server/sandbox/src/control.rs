@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use app::domain::{Audience, MessageKind, Platform, Status};
+use domain::{Audience, MessageKind, Platform, Status};
 use serde::Serialize;
 use serde_json::json;
 
@@ -13,7 +13,7 @@ use super::device::DeviceClass;
 use super::limits::EndpointTraffic;
 use super::model::ClassCounters;
 use super::task::{DEFAULT_EXPIRE_SECS, NewTask};
-use crate::tpns::Endpoint;
+use tpns::Endpoint;
 
 /// A task to create directly, bypassing the API's validations and rate limits (for tests and
 /// benchmarks that need many tasks quickly).

@@ -1,13 +1,13 @@
 //! The simulated device population: device classes, how each behaves, and how many devices an
 //! app has in each.
 
-use app::domain::{Channel, Platform};
+use domain::{Channel, Platform};
 use serde::Serialize;
 
 use super::rng::unit;
 
 /// A group of devices that behaves alike: a delivery channel, with Huawei split at EMUI 10
-/// because only EMUI 10 and later can replace a notification (`tpns-api.md` §5.1).
+/// because only EMUI 10 and later can replace a notification (`server/docs/tpns.md` §5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceClass {
@@ -67,7 +67,7 @@ impl DeviceClass {
     }
 
     /// Whether an override replaces a shown notification in place: not on OPPO, vivo or Huawei
-    /// below EMUI 10 (`tpns-api.md` §5.1); APNs does with `apns-collapse-id`.
+    /// below EMUI 10 (`server/docs/tpns.md` §5.1); APNs does with `apns-collapse-id`.
     pub fn replaces_in_place(self) -> bool {
         !matches!(
             self,
@@ -76,7 +76,7 @@ impl DeviceClass {
     }
 
     /// Whether a recall removes a shown notification: TPNS's own channel and the vendors with a
-    /// recall API (Huawei, Honor, Xiaomi, vivo; peers.md §5.1), and iOS through a silent push as
+    /// recall API (Huawei, Honor, Xiaomi, vivo; `server/docs/tpns.md` §5.1), and iOS through a silent push as
     /// TPNS's ≈2021 page described. Not Meizu, OPPO or FCM.
     pub fn supports_recall(self) -> bool {
         !matches!(
@@ -106,7 +106,7 @@ impl DeviceClass {
             DeviceClass::Oppo => p(0.16, 0.57, 0.82, 6.0, 0.94, 0.035, 0.13),
             DeviceClass::Vivo => p(0.15, 0.56, 0.82, 6.0, 0.94, 0.035, 0.13),
             DeviceClass::Fcm => p(0.08, 0.45, 0.70, 9.0, 0.90, 0.030, 0.08),
-            // iOS reports no cleared counter (`tpns-api.md` §4).
+            // iOS reports no cleared counter (`server/docs/tpns.md` §4).
             DeviceClass::Apns => p(1.00, 0.55, 0.90, 4.0, 0.98, 0.050, 0.0),
         }
     }

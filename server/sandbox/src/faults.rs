@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::tpns::Endpoint;
+use tpns::Endpoint;
 
 /// What an endpoint does instead of (or before) answering normally.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,9 +11,7 @@ use super::apps::SandboxApp;
 use super::control::{ControlError, TaskSnapshot, TaskSpec};
 use super::faults::Fault;
 use super::limits::EndpointTraffic;
-use crate::apps::UpstreamApp;
-use crate::config::AuthScheme;
-use crate::tpns::{Credentials, Endpoint};
+use tpns::{AuthScheme, Credentials, Endpoint};
 
 /// A running sandbox. Dropping it stops the server and the background traffic.
 pub struct SandboxHandle {
@@ -66,14 +64,6 @@ impl SandboxHandle {
     pub fn credentials(&self, app_id: &str, auth: AuthScheme) -> Option<Credentials> {
         let app = self.apps.iter().find(|a| a.id == app_id)?;
         Some(app.credentials(&self.base_url(), auth))
-    }
-
-    /// The sandbox's apps as the console's registry holds them.
-    pub fn upstream_apps(&self) -> Vec<UpstreamApp> {
-        self.apps
-            .iter()
-            .map(|a| a.upstream(&self.base_url()))
-            .collect()
     }
 
     /// Switches a fault on for an endpoint (replacing any other fault there).

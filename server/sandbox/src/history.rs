@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{Audience, MessageKind, Platform, Status};
+use domain::{Audience, MessageKind, Platform, Status};
 use serde_json::json;
 
 use super::Shared;

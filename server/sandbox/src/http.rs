@@ -1,24 +1,24 @@
 //! The TPNS endpoints over HTTP: faults first, then authentication, rate limits, validation and
 //! the answer in the endpoint's envelope. Business errors come with HTTP 200, as the Go SDK
-//! expects (`tpns-api.md` §1.4; whether TPNS ever sends them with another status is UNCONFIRMED).
+//! expects (`server/docs/tpns.md` §1.4; whether TPNS ever sends them with another status is UNCONFIRMED).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::Audience;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::post;
+use domain::Audience;
 use serde_json::{Map, Value, json};
 
 use super::faults::{FaultKind, FaultWhen, broken_response};
 use super::views::{is_single_record_query, push_id_of};
 use super::wire::{ApiError, envelope};
 use super::{Shared, auth, validate, views};
-use crate::tpns::Endpoint;
+use tpns::Endpoint;
 
 const HOUR_MS: i64 = 3_600_000;
 /// The audiences under the one-push-a-second limit (§8).

@@ -1,11 +1,16 @@
-//! The TPNS sandbox: a TPNS-compatible server with simulated devices (product.md, "The
-//! sandbox"), reached by the console over HTTP exactly as TPNS is, with the same client and auth
-//! headers. It answers the endpoints of `tpns-api.md` the console uses with TPNS's field names,
-//! envelopes, validations, error codes and rate limits, plays tasks out on a simulated device
-//! population, generates history and background traffic, and takes faults for tests.
+//! The TPNS sandbox: a TPNS-compatible server with simulated devices (`server/docs/product.md`,
+//! "The sandbox"), reached by the console over HTTP exactly as TPNS is, with the same client and
+//! auth headers. It answers the endpoints of `server/docs/tpns.md` the console uses with TPNS's
+//! field names, envelopes, validations, error codes and rate limits, plays tasks out on a
+//! simulated device population, generates history and background traffic, and takes faults for
+//! tests.
+//!
+//! A library of its own: it depends on the TPNS vocabulary (`tpns`, `domain`) and on nothing of
+//! the console, which hands it plain [`SandboxSettings`]. Anyone who wants a local TPNS to test
+//! against can start one with [`Sandbox::start`], or [`run`] it with the demo apps.
 //!
 //! All time comes from the injected [`SharedClock`], so a test can drive a simulated hour with a
-//! [`crate::clock::ManualClock`].
+//! [`tpns::clock::ManualClock`].
 
 mod admin;
 mod apps;
@@ -20,6 +25,7 @@ mod http;
 mod limits;
 mod model;
 mod rng;
+mod settings;
 mod task;
 mod validate;
 mod views;
@@ -39,11 +45,9 @@ pub use handle::SandboxHandle;
 pub use limits::EndpointTraffic;
 pub use model::ClassCounters;
 
-use crate::apps::UpstreamApp;
-use crate::cli::SandboxArgs;
-use crate::clock::SharedClock;
-use crate::config::{Config, SandboxSettings};
-use crate::startup::StartupError;
+pub use settings::SandboxSettings;
+
+use tpns::clock::SharedClock;
 
 /// Everything a sandbox runs with: the `[sandbox]` settings (listen address, speed-up, seed,
 /// history, background traffic, rate limits, admin API), the apps it serves and the clock.
@@ -166,54 +170,41 @@ impl Sandbox {
     }
 }
 
-/// Starts the sandbox for `pushdeck serve` with the demo apps, and returns them as the console's
-/// registry holds them (their base URL the sandbox's address).
-pub async fn start_alongside(
-    config: &Config,
-    clock: SharedClock,
-) -> Result<(SandboxHandle, Vec<UpstreamApp>), StartupError> {
-    let mut sc = SandboxConfig::new(&config.sandbox, demo_apps(), clock);
-    sc.utc_offset_minutes = config.utc_offset_minutes();
-    let handle = Sandbox::start(sc).await.map_err(|e| {
-        StartupError::Sandbox(format!("cannot listen on {}: {e}", config.sandbox.listen))
-    })?;
-    log_started(&handle);
-    let apps = handle.upstream_apps();
-    Ok((handle, apps))
+/// Why a sandbox did not run.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot listen on {listen}: {source}")]
+pub struct SandboxError {
+    pub listen: std::net::SocketAddr,
+    #[source]
+    pub source: std::io::Error,
 }
 
-/// The address `pushdeck sandbox` uses when none is configured: a fixed port, so that a console
-/// started separately can be pointed at it.
-const STANDALONE_LISTEN: ([u8; 4], u16) = ([127, 0, 0, 1], 3100);
-
-/// `pushdeck sandbox`: the sandbox alone, with the demo apps, until Ctrl-C or SIGTERM.
-pub async fn run_standalone(config: Config, args: SandboxArgs) -> Result<(), StartupError> {
-    let mut s = config.sandbox.clone();
-    s.listen = match args.listen {
-        Some(addr) => addr,
-        None if s.listen.port() == 0 => STANDALONE_LISTEN.into(),
-        None => s.listen,
-    };
-    s.speedup = args.speedup.unwrap_or(s.speedup);
-    if !(s.speedup.is_finite() && s.speedup > 0.0) {
-        return Err(StartupError::Sandbox(
-            "--speedup must be a positive number".into(),
-        ));
-    }
-    s.seed = args.seed.or(s.seed);
-    s.background_every_secs = args.background_every.unwrap_or(s.background_every_secs);
-    s.history_days = args.history_days.unwrap_or(s.history_days);
-    s.history_per_day = args.history_per_day.unwrap_or(s.history_per_day);
-    s.stats_calls_per_hour = args.stats_calls_per_hour.unwrap_or(s.stats_calls_per_hour);
-    s.pushes_per_second = args.pushes_per_second.unwrap_or(s.pushes_per_second);
-    s.admin_api |= args.admin_api;
-    let mut sc = SandboxConfig::new(&s, demo_apps(), SharedClock::system());
-    sc.utc_offset_minutes = config.utc_offset_minutes();
-    let handle = Sandbox::start(sc)
-        .await
-        .map_err(|e| StartupError::Sandbox(format!("cannot listen on {}: {e}", s.listen)))?;
+/// Starts a sandbox with the demo apps and logs what it serves: how the console starts one
+/// alongside itself.
+pub async fn start_demo(
+    settings: &SandboxSettings,
+    clock: SharedClock,
+    utc_offset_minutes: i32,
+) -> Result<SandboxHandle, SandboxError> {
+    let mut sc = SandboxConfig::new(settings, demo_apps(), clock);
+    sc.utc_offset_minutes = utc_offset_minutes;
+    let handle = Sandbox::start(sc).await.map_err(|source| SandboxError {
+        listen: settings.listen,
+        source,
+    })?;
     log_started(&handle);
-    crate::startup::shutdown_signal().await;
+    Ok(handle)
+}
+
+/// The sandbox alone with the demo apps on the system clock, until `shutdown` completes: the
+/// body of `pushdeck sandbox`.
+pub async fn run(
+    settings: &SandboxSettings,
+    utc_offset_minutes: i32,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), SandboxError> {
+    let handle = start_demo(settings, SharedClock::system(), utc_offset_minutes).await?;
+    shutdown.await;
     handle.shutdown().await;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! TPNS's rate limits per app (`tpns-api.md` §8): 200 calls an hour per statistics endpoint and
+//! TPNS's rate limits per app (`server/docs/tpns.md` §8): 200 calls an hour per statistics endpoint and
 //! one all/tag/package push a second, both configurable, in clock time.
 //!
 //! Windows are fixed and aligned to the clock (the hour, the second): TPNS does not say whether
@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::tpns::Endpoint;
+use tpns::Endpoint;
 
 /// Calls and refusals of one app, per endpoint.
 #[derive(Clone, Debug, Default)]

@@ -1,6 +1,6 @@
 //! A sandbox task: what was asked for, whom it reaches, and where its timeline stands.
 
-use app::domain::{Audience, MessageKind, Platform, Status};
+use domain::{Audience, MessageKind, Platform, Status};
 use serde_json::Value;
 
 use super::device::{CLASSES, DeviceClass};
@@ -63,7 +63,7 @@ impl NewTask {
     }
 }
 
-/// TPNS's default and maximum offline-storage period, 72 h (`tpns-api.md` §2.4).
+/// TPNS's default and maximum offline-storage period, 72 h (`server/docs/tpns.md` §2.4).
 pub(crate) const DEFAULT_EXPIRE_SECS: i64 = 259_200;
 /// Devices a second when the request sets no `push_speed` (INFERRED: TPNS publishes no figure).
 const DEFAULT_PUSH_RATE: f64 = 3_000.0;

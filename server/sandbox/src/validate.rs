@@ -1,14 +1,14 @@
-//! The push API's validations (`tpns-api.md` §2), with the codes TPNS gives: a missing field
+//! The push API's validations (`server/docs/tpns.md` §2), with the codes TPNS gives: a missing field
 //! 1008002, a bad value 1008007, a `send_time` too far in the past 10010012.
 
-use app::domain::time::parse_datetime;
-use app::domain::{Audience, MessageKind, Platform};
+use domain::time::parse_datetime;
+use domain::{Audience, MessageKind, Platform};
 use serde_json::{Map, Value, json};
 
 use super::apps::SandboxApp;
 use super::task::{DEFAULT_EXPIRE_SECS, NewTask};
 use super::wire::ApiError;
-use crate::tpns::lenient::{int_of, text_of};
+use tpns::lenient::{int_of, text_of};
 
 const MAX_LIST: usize = 1_000;
 const MAX_TOKEN_LEN: usize = 36;

@@ -1,8 +1,8 @@
 //! The query endpoints: a task's record (§3.1), the time-range list (§3.2) and the per-task
 //! channel statistics (§4.1), with TPNS's field names and quirks.
 
-use app::domain::time::{format_datetime, parse_date};
-use app::domain::{Channel, MessageKind, Platform};
+use domain::time::{format_datetime, parse_date};
+use domain::{Channel, MessageKind, Platform};
 use serde_json::{Map, Value, json};
 
 use super::device::DeviceClass;
@@ -10,7 +10,7 @@ use super::model::{ClassCounters, Sim};
 use super::task::Task;
 use super::wire::ApiError;
 use super::world::{MONTH_MS, World};
-use crate::tpns::lenient::{int_of, text_of};
+use tpns::lenient::{int_of, text_of};
 
 /// Per-task statistics go back 30 days (§4.1).
 const STATS_MAX_AGE_MS: i64 = 30 * 86_400_000;

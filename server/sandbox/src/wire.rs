@@ -1,9 +1,9 @@
-//! TPNS's answers: the error codes with TPNS-like English messages (`tpns-api.md` §6) and the
+//! TPNS's answers: the error codes with TPNS-like English messages (`server/docs/tpns.md` §6) and the
 //! two envelope styles (§1.4).
 
 use serde_json::{Map, Value, json};
 
-use crate::tpns::{Endpoint, codes};
+use tpns::{Endpoint, codes};
 
 /// A refusal, as TPNS would word it.
 #[derive(Clone, Debug, PartialEq, Eq)]

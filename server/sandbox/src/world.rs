@@ -1,10 +1,10 @@
 //! The sandbox's state: apps, their populations and tasks, and the four actions with the use
-//! limits of `tpns-api.md` §5.1 and product.md ("The four actions").
+//! limits of `server/docs/tpns.md` §5.1 and `server/docs/product.md` ("The four actions").
 
 use std::collections::HashMap;
 
-use app::domain::time::format_datetime;
-use app::domain::{Audience, Platform, Status};
+use domain::time::format_datetime;
+use domain::{Audience, Platform, Status};
 
 use super::apps::SandboxApp;
 use super::device::{CLASSES, DeviceClass, population};

@@ -1,26 +1,16 @@
 //! Calling TPNS and turning its answer into one settled, audited outcome.
 
-use app::domain::{Action, Status};
 use app::dto::{ActionOutcome, ActionRequest};
+use domain::{Action, Status};
 
-use super::override_push::OverridePlan;
+use super::override_push::{Called, OverridePlan, Pushed};
 use super::{ActionError, ActionService, Actor};
 use crate::apps::UpstreamApp;
 use crate::store::audit::NewAudit;
 use crate::store::intents::{Intent, IntentState, Settlement};
-use crate::store::tasks::{StoredTask, TaskUpsert};
+use crate::store::tasks::StoredTask;
 use crate::sync::RefreshReason;
-use crate::tpns::{TpnsError, UpstreamKind};
-
-/// An override's push as TPNS accepted it: the new task.
-pub(super) struct Pushed {
-    pub push_id: String,
-    pub task: TaskUpsert,
-}
-
-/// What the upstream call(s) of an action came to, with a summary of the request for the audit
-/// log.
-pub(super) type Called = (String, Result<Option<Pushed>, TpnsError>);
+use tpns::{TpnsError, UpstreamKind};
 
 /// One way an intent ends, before it is written.
 struct Ending<'a> {
@@ -411,7 +401,7 @@ impl ActionService {
             kind: "action",
             action: req.action.slug().into(),
             app_id: Some(app.id.clone()),
-            push_id: Some(req.push_id.clone()),
+            push_id: Some(req.push_id.to_string()),
             request_summary: summary.into(),
             upstream_answer: answer.into(),
             outcome: outcome.into(),

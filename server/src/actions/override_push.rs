@@ -1,16 +1,25 @@
 //! Override: read the task's collapse ID, then push the corrected message to the same audience
-//! with that `collapse_id` and the operator's `force_collapse` choice (`tpns-api.md` §5).
+//! with that `collapse_id` and the operator's `force_collapse` choice (`server/docs/tpns.md` §5).
 
-use app::domain::{Audience, Platform, Status};
 use app::dto::ActionRequest;
+use domain::{Audience, Platform, Status};
 use serde_json::Value;
 
-use super::outcome::{Called, Pushed};
 use super::{ActionError, ActionService};
 use crate::apps::UpstreamApp;
 use crate::store::tasks::{StoredTask, TaskUpsert};
 use crate::sync::RefreshReason;
-use crate::tpns::{PushRequest, TagItem, TagRule};
+use tpns::{PushRequest, TagItem, TagRule, TpnsError};
+
+/// An override's push as TPNS accepted it: the new task.
+pub(super) struct Pushed {
+    pub push_id: String,
+    pub task: TaskUpsert,
+}
+
+/// What the upstream call(s) of an action came to, with a summary of the request for the audit
+/// log.
+pub(super) type Called = (String, Result<Option<Pushed>, TpnsError>);
 
 /// What an override will send, settled before its intent is written: a task that cannot be
 /// overridden is refused like any rule, with nothing recorded as attempted.
@@ -114,7 +123,7 @@ impl ActionService {
             expire_secs: task.expire_secs,
             status: Status::Created,
             collapse_id: Some(collapse_id),
-            source: app::domain::Source::Console,
+            source: domain::Source::Console,
         };
         (
             summary,

@@ -20,7 +20,7 @@
 //! - Otherwise the intent is looked at again later, backing off per intent. Reads are counted in
 //!   the quota ledger under the reconciler's share of the people's reserve.
 
-use app::domain::{Action, Status};
+use domain::{Action, Status};
 
 use super::ActionService;
 use crate::apps::{AppRegistry, UpstreamApp};

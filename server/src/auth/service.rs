@@ -7,10 +7,10 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::password::{generate_password, hash_password, verify_password};
-use crate::clock::SharedClock;
 use crate::config::{AuthConfig, Config};
 use crate::store::users::{Role, User};
 use crate::store::{Store, StoreError};
+use tpns::clock::SharedClock;
 
 /// Why a sign-in failed. The message never says whether the username exists.
 #[derive(Debug, thiserror::Error)]

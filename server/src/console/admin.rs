@@ -1,17 +1,17 @@
 //! Sign-in, the audit log and user administration.
 
-use app::api::admin::refusals;
-use app::domain::Action;
-use app::domain::time::parse_date;
 use app::dto::{AdminOverview, AuditPage, AuditQuery, NewUser};
 use app::error::AppError;
+use domain::Action;
+use domain::time::parse_date;
 use http::request::Parts;
 
 use super::errors::internal;
 use super::{ConsoleService, signed_in, user_info};
-use crate::auth::{Caller, LoginError, generate_password, hash_password};
+use crate::auth::{Caller, LoginError};
 use crate::store::audit::{AuditFilter, NewAudit};
 use crate::store::users::{Role, User};
+use crate::users::{Changer, Password, UserError, valid_role};
 
 /// Entries per audit page.
 const AUDIT_PAGE: i64 = 100;
@@ -24,41 +24,30 @@ pub(super) fn require_admin(req: &Parts) -> Result<(&User, &Caller), AppError> {
     Ok((user, caller))
 }
 
-fn valid_username(name: &str) -> Result<String, AppError> {
-    let n = name.trim();
-    if n.len() < 2
-        || n.len() > 64
-        || !n
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-@".contains(&b))
-    {
-        return Err(AppError::validation("username", refusals::USERNAME));
+/// A refused user change as the browser sees it.
+fn user_error(e: UserError) -> AppError {
+    match e {
+        UserError::Invalid { field, message } => AppError::validation(field, message),
+        UserError::NotFound(name) => AppError::not_found(format!("User {name}")),
+        UserError::Exists(name) => AppError::Conflict {
+            message: format!("A user named {name} already exists."),
+            by: None,
+            at: None,
+        },
+        UserError::Store(e) => internal(e),
+        UserError::Internal(e) => internal(e),
     }
-    Ok(n.to_string())
 }
 
-fn role(s: &str) -> Result<Role, AppError> {
-    Role::parse(s).ok_or_else(|| AppError::validation("role", refusals::ROLE))
+fn changer(admin: &User, caller: &Caller) -> Changer {
+    Changer {
+        user_id: Some(admin.user_id),
+        username: admin.username.clone(),
+        ip: caller.ip.clone(),
+    }
 }
 
 impl ConsoleService {
-    async fn audit_admin(&self, admin: &User, caller: &Caller, action: &str, detail: String) {
-        let entry = NewAudit {
-            at_ms: self.services.clock.now_ms(),
-            user_id: Some(admin.user_id),
-            username: admin.username.clone(),
-            ip: caller.ip.clone(),
-            kind: "admin",
-            action: action.into(),
-            outcome: "succeeded".into(),
-            detail,
-            ..Default::default()
-        };
-        if let Err(e) = self.services.store.append_audit(&entry).await {
-            tracing::error!(error = %e, "could not audit an admin change");
-        }
-    }
-
     pub(super) async fn sign_in(
         &self,
         req: &Parts,
@@ -188,44 +177,23 @@ impl ConsoleService {
         permissions: Vec<Action>,
         password: Option<String>,
     ) -> Result<NewUser, AppError> {
-        let username = valid_username(&username)?;
-        let role = role(&role_name)?;
-        if let Some(p) = &password
-            && p.chars().count() < 12
-        {
-            return Err(AppError::validation("password", refusals::PASSWORD));
-        }
-        let generated = password.is_none().then(generate_password);
-        let secret = password.or_else(|| generated.clone()).unwrap_or_default();
-        let s = &self.services;
-        let hash = tokio::task::spawn_blocking(move || hash_password(&secret))
+        let role = valid_role(&role_name).map_err(user_error)?;
+        let (user, generated) = self
+            .services
+            .users
+            .add(
+                &changer(admin, caller),
+                &username,
+                role,
+                &permissions,
+                Password::from_input(password),
+            )
             .await
-            .map_err(internal)?;
-        match s
-            .store
-            .add_user(&username, &hash, role, &permissions, s.clock.now())
-            .await
-            .map_err(internal)?
-        {
-            None => Err(AppError::Conflict {
-                message: format!("A user named {username} already exists."),
-                by: None,
-                at: None,
-            }),
-            Some(u) => {
-                self.audit_admin(
-                    admin,
-                    caller,
-                    "add-user",
-                    format!("{} as {} ({:?})", u.username, role.as_str(), u.permissions),
-                )
-                .await;
-                Ok(NewUser {
-                    username,
-                    generated_password: generated,
-                })
-            }
-        }
+            .map_err(user_error)?;
+        Ok(NewUser {
+            username: user.username,
+            generated_password: generated,
+        })
     }
 
     pub(super) async fn change_user(
@@ -236,27 +204,12 @@ impl ConsoleService {
         role_name: String,
         permissions: Vec<Action>,
     ) -> Result<(), AppError> {
-        let role = role(&role_name)?;
-        if username == admin.username && role != Role::Admin {
-            return Err(AppError::validation("role", refusals::OWN_ADMIN_ROLE));
-        }
-        let s = &self.services;
-        if !s
-            .store
-            .set_role(&username, role, &permissions, s.clock.now())
+        let role = valid_role(&role_name).map_err(user_error)?;
+        self.services
+            .users
+            .set_role(&changer(admin, caller), &username, role, &permissions)
             .await
-            .map_err(internal)?
-        {
-            return Err(AppError::not_found(format!("User {username}")));
-        }
-        self.audit_admin(
-            admin,
-            caller,
-            "set-role",
-            format!("{username} → {} ({permissions:?})", role.as_str()),
-        )
-        .await;
-        Ok(())
+            .map_err(user_error)
     }
 
     pub(super) async fn disable(
@@ -265,20 +218,48 @@ impl ConsoleService {
         caller: &Caller,
         username: String,
     ) -> Result<(), AppError> {
-        if username == admin.username {
-            return Err(AppError::validation("username", refusals::DISABLE_SELF));
-        }
-        let s = &self.services;
-        if !s
-            .store
-            .disable_user(&username, s.clock.now())
+        self.services
+            .users
+            .disable(&changer(admin, caller), &username)
             .await
-            .map_err(internal)?
-        {
-            return Err(AppError::not_found(format!("User {username}")));
-        }
-        self.audit_admin(admin, caller, "disable-user", username)
-            .await;
-        Ok(())
+            .map_err(user_error)
+    }
+
+    pub(super) async fn enable(
+        &self,
+        admin: &User,
+        caller: &Caller,
+        username: String,
+    ) -> Result<(), AppError> {
+        self.services
+            .users
+            .enable(&changer(admin, caller), &username)
+            .await
+            .map_err(user_error)
+    }
+
+    /// A new password typed by the admin (at least 12 characters) or, left empty, generated
+    /// and answered once.
+    pub(super) async fn reset_password(
+        &self,
+        admin: &User,
+        caller: &Caller,
+        username: String,
+        password: Option<String>,
+    ) -> Result<NewUser, AppError> {
+        let generated = self
+            .services
+            .users
+            .reset_password(
+                &changer(admin, caller),
+                &username,
+                Password::from_input(password),
+            )
+            .await
+            .map_err(user_error)?;
+        Ok(NewUser {
+            username,
+            generated_password: generated,
+        })
     }
 }

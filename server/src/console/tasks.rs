@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use app::domain::time::parse_date;
 use app::dto::{TaskDetail, TaskPage, TaskQuery};
 use app::error::AppError;
+use domain::time::parse_date;
 use rand::RngCore;
 
 use super::errors::{internal, sync_error};
 use super::{ConsoleService, view};
 use crate::apps::UpstreamApp;
-use crate::store::task_queries::{Cursor, ListFilter, Page};
+use crate::store::tasks::{Cursor, ListFilter, Page};
 use crate::store::users::{Role, User};
 use crate::sync::RefreshReason;
 

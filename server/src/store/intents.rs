@@ -1,7 +1,7 @@
-//! Action intents: written before the upstream call, resolved after it (product.md, "Nothing
+//! Action intents: written before the upstream call, resolved after it (`server/docs/product.md`, "Nothing
 //! lost", "Exactly once").
 
-use app::domain::{Action, DoneAction};
+use domain::{Action, DoneAction};
 use sqlx::Row;
 
 use super::audit::{NewAudit, insert_audit};

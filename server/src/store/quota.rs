@@ -1,6 +1,6 @@
 //! The quota ledger: upstream query calls per app and endpoint over a sliding window, shared by
 //! every instance through the database, so that all of them together never exceed TPNS's
-//! "200 calls an hour" (product.md, "Tracking task status").
+//! "200 calls an hour" (`server/docs/product.md`, "Tracking task status").
 
 use sqlx::Row;
 
@@ -224,5 +224,26 @@ impl Store {
             best = best.max(end - start + 1);
         }
         Ok(best as u32)
+    }
+
+    /// Notes a call under a key of the ledger without a limit: the worker counts the calls made
+    /// for watched and in-flight tasks apart, to know how much of the window is theirs.
+    pub async fn note_call(&self, app_id: &str, key: &str, now_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("insert into quota_calls (app_id, endpoint, called_at_ms) values ($1, $2, $3)")
+            .bind(app_id)
+            .bind(key)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        // As `reserve_call` does: calls that left the window long ago are of no further use.
+        sqlx::query(
+            "delete from quota_calls where app_id = $1 and endpoint = $2 and called_at_ms < $3",
+        )
+        .bind(app_id)
+        .bind(key)
+        .bind(now_ms - 2 * 3_600_000)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }

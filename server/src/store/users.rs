@@ -1,35 +1,11 @@
 //! Users, sessions and failed sign-ins.
 
-use app::domain::Action;
+use domain::Action;
 use sqlx::Row;
 
 use super::{Store, StoreError};
 
-/// A console user's role (product.md, "Security").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Role {
-    Viewer,
-    Operator,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Operator => "operator",
-            Role::Admin => "admin",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Role> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "viewer" => Some(Role::Viewer),
-            "operator" => Some(Role::Operator),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
+pub use domain::Role;
 
 /// A stored user (without the password hash).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -207,15 +183,36 @@ impl Store {
         Ok(res.rows_affected() == 1)
     }
 
+    /// Sets a user's password and ends their sessions (whoever held the old one is out).
     pub async fn set_password(
         &self,
         username: &str,
         hash: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
         let res =
             sqlx::query("update users set password_hash = $1, updated_at = $2 where username = $3")
                 .bind(hash)
+                .bind(now)
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        sqlx::query(
+            "delete from sessions where user_id in (select user_id from users where username = $1)",
+        )
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(res.rows_affected() == 1)
+    }
+
+    /// Enables a disabled user again; `false` if there is no such user.
+    pub async fn enable_user(&self, username: &str, now: i64) -> Result<bool, StoreError> {
+        let res =
+            sqlx::query("update users set disabled = $1, updated_at = $2 where username = $3")
+                .bind(0i64)
                 .bind(now)
                 .bind(username)
                 .execute(&self.pool)

@@ -1,29 +1,34 @@
-//! How one app's hourly query budget is divided and spent (`tpns-api.md` §8: 200 calls an hour
-//! per statistics endpoint). Every call is counted in the database ledger before it is made, so
-//! several instances share one budget and the limit holds whatever they do together.
+//! How one app's hourly query budget is divided and spent (`server/docs/tpns.md` §8: 200 calls
+//! an hour per statistics endpoint). Every call is counted in the database ledger before it is
+//! made, so several instances share one budget and the limit holds whatever they do together.
 //!
-//! Per app and endpoint, with the defaults (200 an hour, reserve 10, margin 2):
-//! - `margin` calls are never made: room for the difference between our clock and TPNS's and
-//!   for calls under way when an hour turns.
-//! - RecordList (the sweep's time-range list) is used by the sweep alone: 198 an hour, one page
-//!   every 18.2 s.
-//! - Record and TaskStat: people ("Refresh now", action read-backs) may use all 198; the worker
-//!   stops at 188, so 10 an hour always stay for people.
-//! - Of the worker's 188, the watched (details page) and in-flight tasks come first and are not
-//!   paced: one watched task at 25 s needs 144. The rest (new tasks, then routine ones) goes
-//!   through a shared pacing gate at the remaining rate (44 an hour, one every 82 s), so they
-//!   never take what a details page opened a moment later would need, and are spread over the
-//!   hour instead of spent in a burst. The room for one watched task is kept even when no page
-//!   is open. A paced call is also made only while the window holds room for what watched and
-//!   in-flight tasks still need ([`Syncer::paced_room`]), so that an action in flight, whose
-//!   reads are not paced, cannot leave the details page without a call later in the hour.
+//! Per app and endpoint, from `[sync]` (`calls_per_hour`, `reserve_per_hour`, `margin_per_hour`,
+//! `open_task_interval_secs`, `reconcile_per_hour`); the tests below work the figures out for
+//! the defaults:
+//! - `margin_per_hour` calls are never made: room for the difference between our clock and
+//!   TPNS's and for calls under way when an hour turns.
+//! - RecordList (the sweep's time-range list) is used by the sweep alone, spread evenly over the
+//!   hour ([`Limits::page_interval_ms`]).
+//! - Record and TaskStat: people ("Refresh now", action read-backs) may use everything but the
+//!   margin; the worker stops `reserve_per_hour` short of that, so those always stay for people.
+//!   The reconciler counts as a person, within its own `reconcile_per_hour`.
+//! - Of the worker's share, the watched (details page) and in-flight tasks come first and are
+//!   not paced ([`Limits::priority_need`]: one read per `open_task_interval_secs` for a watched
+//!   task, one per [`IN_FLIGHT_INTERVAL_MS`] for an action in flight). The rest (new tasks, then
+//!   routine ones) goes through a shared pacing gate at the remaining rate
+//!   ([`Limits::paced_interval_ms`]), so they never take what a details page opened a moment
+//!   later would need, and are spread over the hour instead of spent in a burst. The room for
+//!   one watched task is kept even when no page is open. A paced call is also made only while
+//!   the window holds room for what watched and in-flight tasks still need
+//!   ([`Syncer::paced_room`]), so that an action in flight, whose reads are not paced, cannot
+//!   leave the details page without a call later in the hour.
 
 use app::dto::Budget;
 
 use super::{RefreshReason, SyncError, Syncer};
 use crate::config::SyncConfig;
 use crate::store::quota::Reservation;
-use crate::tpns::Endpoint;
+use tpns::Endpoint;
 
 /// The ledger's sliding window: TPNS's limits are per hour.
 pub(crate) const WINDOW_MS: i64 = 3_600_000;

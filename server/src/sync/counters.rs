@@ -1,8 +1,8 @@
-//! A task's delivery counters as TPNS's per-channel statistics give them (`tpns-api.md` §4).
+//! A task's delivery counters as TPNS's per-channel statistics give them (`server/docs/tpns.md` §4).
 
-use app::domain::{Channel, Counters, Status};
+use domain::{Channel, Counters, Status};
 
-use crate::tpns::ChannelStat;
+use tpns::ChannelStat;
 
 /// Whether a task in this status has delivery counters worth reading: nothing is sent before
 /// it starts, and a canceled or failed task never sends.

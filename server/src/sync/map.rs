@@ -1,14 +1,14 @@
-//! An upstream task record (`tpns-api.md` §3.1) as a row of the `tasks` table: pure, no I/O.
+//! An upstream task record (`server/docs/tpns.md` §3.1) as a row of the `tasks` table: pure, no I/O.
 
 use std::collections::BTreeMap;
 
-use app::domain::fmt::thousands;
-use app::domain::time::parse_datetime;
-use app::domain::{Audience, MessageKind, Platform, Source, Status};
+use domain::fmt::thousands;
+use domain::time::parse_datetime;
+use domain::{Audience, MessageKind, Platform, Source, Status};
 use serde_json::{Value, json};
 
 use crate::store::tasks::TaskUpsert;
-use crate::tpns::PushRecord;
+use tpns::PushRecord;
 
 /// TPNS's default (and maximum) offline-storage period, for records without `expireTime`.
 pub const DEFAULT_EXPIRE_SECS: i64 = 259_200;
@@ -122,7 +122,7 @@ fn tag_rules(tag_set: Option<&Value>) -> (String, Option<Value>) {
         .into_iter()
         .flatten()
     {
-        let Some(value) = pair.get("tagValue").and_then(crate::tpns::lenient::text_of) else {
+        let Some(value) = pair.get("tagValue").and_then(tpns::lenient::text_of) else {
             continue;
         };
         let kind = pair

@@ -1,4 +1,4 @@
-//! Reading one task from TPNS: its record (`tpns-api.md` §3.1) and its per-channel counters
+//! Reading one task from TPNS: its record (`server/docs/tpns.md` §3.1) and its per-channel counters
 //! (§4.1), each counted in the ledger first, under a claim on the task so that one instance
 //! (and one refresh within it) refreshes a task at a time.
 
@@ -8,7 +8,7 @@ use super::counters::{counters, has_counters};
 use super::{RefreshReason, Refreshed, SyncError, Syncer, TickReport, map_record};
 use crate::apps::UpstreamApp;
 use crate::store::tasks::StoredTask;
-use crate::tpns::{Endpoint, TpnsError, UpstreamKind};
+use tpns::{Endpoint, TpnsError, UpstreamKind};
 
 /// How long a claim on a task lasts (clock time) if its holder dies before giving it back: well
 /// beyond two calls with the client's timeouts.

@@ -10,14 +10,13 @@
 //! whose counters are oldest (over 5 minutes), then completed ones still delivering to devices
 //! coming online (over 30 minutes).
 
-use app::domain::Status;
+use domain::Status;
 
 use super::counters::has_counters;
 use super::{RefreshReason, SyncError, Syncer, TickReport};
 use crate::apps::UpstreamApp;
-use crate::console::view::is_live;
 use crate::store::tasks::StoredTask;
-use crate::tpns::Endpoint;
+use tpns::Endpoint;
 
 use super::budget::IN_FLIGHT_INTERVAL_MS;
 
@@ -85,7 +84,7 @@ impl Syncer {
                 // A page shows a task the store does not have yet: reading it imports it.
                 None => ep == Endpoint::Record,
                 Some(t) => {
-                    is_live(&t, now)
+                    t.is_live(now)
                         && wants(&t)
                         && older_than(synced_at(&t, ep), self.limits.watch_interval_ms, now_ms)
                 }

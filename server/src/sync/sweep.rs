@@ -1,4 +1,4 @@
-//! The sweep: TPNS's time-range list (`tpns-api.md` §3.2) walked page by page over the days
+//! The sweep: TPNS's time-range list (`server/docs/tpns.md` §3.2) walked page by page over the days
 //! that still hold live tasks, so that tasks created elsewhere appear and every live task is
 //! re-read in turn, 200 a call.
 //!
@@ -13,12 +13,12 @@
 //! the sandbox does so). Paging is by offset: a task created during a pass shifts the rest by
 //! one, so a page may repeat a task already read, but none is skipped.
 
-use app::domain::time::format_date;
+use domain::time::format_date;
 
 use super::{RefreshReason, SyncError, Syncer, TickReport, map_record};
 use crate::apps::UpstreamApp;
 use crate::store::leases::Lease;
-use crate::tpns::{Endpoint, RecordQuery, UpstreamKind};
+use tpns::{Endpoint, RecordQuery, UpstreamKind};
 
 /// TPNS's page size limit (§3.2).
 pub(crate) const PAGE: u32 = 200;

@@ -94,9 +94,10 @@ impl TestApp {
         if let Some(tweak) = tweak {
             tweak(&mut config);
         }
-        let app = Application::build_with_apps(config, clock, sandbox.upstream_apps())
-            .await
-            .expect("build the app");
+        let app =
+            Application::build_with_apps(config, clock, pushdeck::apps::sandbox_apps(&sandbox))
+                .await
+                .expect("build the app");
         let base = format!("http://{}", app.local_addr());
         let services = app.services();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -10,3 +10,6 @@ mod logs;
 mod markup;
 mod startup;
 mod store;
+#[path = "../support/mod.rs"]
+mod support;
+mod users;

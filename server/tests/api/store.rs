@@ -3,8 +3,8 @@
 use app::domain::{Audience, MessageKind, Platform, Source, Status};
 use pushdeck::store::Store;
 use pushdeck::store::quota::Reservation;
-use pushdeck::store::task_queries::{Cursor, ListFilter, Page};
 use pushdeck::store::tasks::TaskUpsert;
+use pushdeck::store::tasks::{Cursor, ListFilter, Page};
 
 use crate::both_stores;
 use crate::helpers::{Db, TestDb};
@@ -177,7 +177,7 @@ both_stores!(
             )
             .await
             .unwrap();
-        let ids = |p: &pushdeck::store::task_queries::ListPage| {
+        let ids = |p: &pushdeck::store::tasks::ListPage| {
             p.tasks
                 .iter()
                 .map(|t| t.push_id.clone())

@@ -8,13 +8,16 @@
 //! have gone out and the console has heard of none. The time from the restart (or, with two
 //! instances, from the kill) until every intent is settled is printed; the target is 30 s.
 
+#[path = "../support/mod.rs"]
+mod support;
+
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use pushdeck::store::Store;
 use serde_json::{Value, json};
+use support::{Db, TestDb};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pushdeck");
 const APP: &str = "demo-android";
@@ -410,8 +413,8 @@ fn report(what: &str, took: Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn overrides_in_flight_at_a_kill_are_settled_after_the_restart_and_never_sent_twice() {
-    let dir = tempdir();
-    let db_url = format!("sqlite://{}/pushdeck.db", dir.display());
+    let db = TestDb::new(Db::Sqlite).await;
+    let db_url = db.url.clone();
     let sandbox = Sandbox::start().await;
     let console = Console {
         db_url: db_url.clone(),
@@ -454,12 +457,12 @@ async fn overrides_in_flight_at_a_kill_are_settled_after_the_restart_and_never_s
     everything_overridden_once(&sandbox, &store, &ids).await;
     report("one instance, SQLite", took);
     assert!(took <= TARGET, "settled {took:?} after the restart");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_instances_on_postgres_one_killed_the_other_settles_its_overrides() {
-    let (db_url, _drop) = postgres_database().await;
+    let db = TestDb::new(Db::Postgres).await;
+    let db_url = db.url.clone();
     let sandbox = Sandbox::start().await;
     let a = Console {
         db_url: db_url.clone(),
@@ -505,63 +508,4 @@ async fn two_instances_on_postgres_one_killed_the_other_settles_its_overrides() 
     everything_overridden_once(&sandbox, &store, &ids).await;
     report("two instances on PostgreSQL, one killed", took);
     assert!(took <= TARGET, "settled {took:?} after the kill");
-}
-
-fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "pushdeck-kill-{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// A PostgreSQL database for this test, dropped afterwards.
-async fn postgres_database() -> (String, DropDatabase) {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let admin = std::env::var("PUSHDECK_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
-    let name = format!("pushdeck_kill_{}", std::process::id());
-    let mut conn = sqlx::AnyConnection::connect(&admin)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin} is needed: {e}"));
-    sqlx::query(&format!("drop database if exists {name} with (force)"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(&format!("create database {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').unwrap().0.to_string();
-    (format!("{base}/{name}"), DropDatabase { admin, name })
-}
-
-struct DropDatabase {
-    admin: String,
-    name: String,
-}
-
-impl Drop for DropDatabase {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(async move {
-                    use sqlx::Connection;
-                    if let Ok(mut c) = sqlx::AnyConnection::connect(&admin).await {
-                        let _ =
-                            sqlx::query(&format!("drop database if exists {name} with (force)"))
-                                .execute(&mut c)
-                                .await;
-                    }
-                })
-        })
-        .join();
-    }
 }

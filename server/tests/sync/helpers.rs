@@ -2,7 +2,6 @@
 //! `Syncer` reaching the sandbox over HTTP with the real client.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use pushdeck::apps::{AppRegistry, UpstreamApp};
@@ -20,119 +19,7 @@ pub const ANDROID: &str = "demo-android";
 pub const IOS: &str = "demo-ios";
 pub const HOUR_MS: i64 = 3_600_000;
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// Which store a test runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Db {
-    Sqlite,
-    Postgres,
-}
-
-fn postgres_admin_url() -> String {
-    std::env::var("PUSHDECK_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
-}
-
-/// A database that exists for one test (as in `tests/api/helpers.rs`).
-pub struct TestDb {
-    pub url: String,
-    pg_name: Option<String>,
-    dir: Option<std::path::PathBuf>,
-}
-
-impl TestDb {
-    pub async fn new(db: Db) -> TestDb {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let tag = format!(
-            "{}_{}_{}",
-            std::process::id(),
-            n,
-            rand::random::<u32>() % 1_000_000
-        );
-        match db {
-            Db::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("pushdeck-sync-test-{tag}"));
-                std::fs::create_dir_all(&dir).unwrap();
-                TestDb {
-                    url: format!("sqlite://{}/pushdeck.db", dir.display()),
-                    pg_name: None,
-                    dir: Some(dir),
-                }
-            }
-            Db::Postgres => {
-                let name = format!("pushdeck_sync_test_{tag}");
-                let admin = postgres_admin_url();
-                admin_exec(&admin, &format!("create database {name}")).await;
-                let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-                TestDb {
-                    url: format!("{base}/{name}"),
-                    pg_name: Some(name),
-                    dir: None,
-                }
-            }
-        }
-    }
-
-    /// A migrated store on this database (each call a pool of its own: another "instance").
-    pub async fn store(&self) -> Store {
-        let store = Store::connect(&self.url, 5, Duration::from_secs(5))
-            .await
-            .expect("connect to the test database");
-        store.migrate().await.expect("migrate the test database");
-        store
-    }
-}
-
-async fn admin_exec(admin_url: &str, sql: &str) {
-    sqlx::any::install_default_drivers();
-    use sqlx::Connection;
-    let mut conn = sqlx::AnyConnection::connect(admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed for the sync tests: {e}"));
-    sqlx::query(sql).execute(&mut conn).await.unwrap();
-    let _ = conn.close().await;
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some(dir) = self.dir.take() {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        if let Some(name) = self.pg_name.take() {
-            let admin = postgres_admin_url();
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(admin_exec(
-                    &admin,
-                    &format!("drop database if exists {name} with (force)"),
-                ));
-            })
-            .join();
-        }
-    }
-}
-
-/// Runs a test body once per store: `both_stores!(name, |db| async move { … })`.
-#[macro_export]
-macro_rules! both_stores {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn on_sqlite() {
-                ($body)($crate::helpers::Db::Sqlite).await
-            }
-            #[tokio::test]
-            async fn on_postgres() {
-                ($body)($crate::helpers::Db::Postgres).await
-            }
-        }
-    };
-}
+pub use crate::support::{Db, TestDb};
 
 /// Everything a sync test drives.
 pub struct SyncEnv {
@@ -183,7 +70,7 @@ impl SyncEnv {
         let db = TestDb::new(db).await;
         let store = db.store().await;
         let mut apps = AppRegistry::default();
-        for app in sandbox.upstream_apps() {
+        for app in pushdeck::apps::sandbox_apps(&sandbox) {
             if setup.apps.contains(&app.id.as_str()) {
                 store.upsert_app(&app.row()).await.unwrap();
                 apps.push(app);

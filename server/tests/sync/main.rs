@@ -8,4 +8,6 @@ mod import;
 mod instances;
 mod refresh;
 mod status;
+#[path = "../support/mod.rs"]
+mod support;
 mod worker;

@@ -1,7 +1,7 @@
 //! The upstream calls by name, for routing, retries and the quota ledger.
 
 /// One TPNS call. The single-task query and the time-range query share a path but are separate
-/// APIs, each documented with its own "200 calls/hour" (`tpns-api.md` §3.1, §3.2), so they are
+/// APIs, each documented with its own "200 calls/hour" (`server/docs/tpns.md` §3.1, §3.2), so they are
 /// separate endpoints here and separate rate-limit buckets in the sandbox (INFERRED: no source
 /// says whether TPNS counts them together).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

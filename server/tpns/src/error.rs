@@ -1,6 +1,6 @@
 //! What can go wrong talking to TPNS, as a type the console can branch on.
 
-/// The `ret_code`s the console gives a meaning to (`tpns-api.md` §6).
+/// The `ret_code`s the console gives a meaning to (`server/docs/tpns.md` §6).
 pub mod codes {
     pub const OK: i64 = 0;
     pub const PARSE_ERROR: i64 = 1008001;

@@ -1,5 +1,5 @@
 //! Serde helpers for fields whose type the TPNS documentation leaves open: ids that come as
-//! numbers in one sample and strings in the table (`tpns-api.md` §3.1), `push_id` as a string or
+//! numbers in one sample and strings in the table (`server/docs/tpns.md` §3.1), `push_id` as a string or
 //! an array (§2.5), counters that may come as strings. Each reads a `serde_json::Value` and takes
 //! what it can; a value of no usable type becomes the field's empty value rather than failing the
 //! whole answer.
@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// A string, or a number written as one. Anything else is `None`.
-pub(crate) fn text_of(v: &Value) -> Option<String> {
+pub fn text_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -17,7 +17,7 @@ pub(crate) fn text_of(v: &Value) -> Option<String> {
 }
 
 /// An integer, from a number or a numeric string (floats are truncated).
-pub(crate) fn int_of(v: &Value) -> Option<i64> {
+pub fn int_of(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
         Value::String(s) => {
@@ -31,31 +31,31 @@ pub(crate) fn int_of(v: &Value) -> Option<i64> {
 }
 
 /// Every id in a string, a number, or an array of either.
-pub(crate) fn ids_of(v: &Value) -> Vec<String> {
+pub fn ids_of(v: &Value) -> Vec<String> {
     match v {
         Value::Array(items) => items.iter().filter_map(text_of).collect(),
         other => text_of(other).into_iter().collect(),
     }
 }
 
-pub(crate) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(text_of(&Value::deserialize(d)?).unwrap_or_default())
 }
 
-pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(text_of(&Value::deserialize(d)?))
 }
 
-pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(int_of(&Value::deserialize(d)?))
 }
 
 /// A counter: negative or unreadable values count as zero.
-pub(crate) fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     Ok(int_of(&Value::deserialize(d)?).map_or(0, |n| n.max(0) as u64))
 }
 
-pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Bool(b) => Some(b),
         Value::Number(n) => n.as_i64().map(|n| n != 0),
@@ -68,12 +68,12 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
     })
 }
 
-pub(crate) fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     Ok(ids_of(&Value::deserialize(d)?))
 }
 
 /// A JSON value that is absent for `null`.
-pub(crate) fn opt_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+pub fn opt_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Null => None,
         v => Some(v),

@@ -1,22 +1,24 @@
-//! The TPNS REST API v3 client (`../shared/spec/tpns-api.md`).
+//! The TPNS REST API v3 client (`server/docs/tpns.md`).
 //!
 //! One [`TpnsClient`] serves every app: the per-app part (access point, AccessID, SecretKey, auth
 //! scheme) travels with each call as [`Credentials`]. Where the upstream documentation is open
 //! (marked UNCONFIRMED in the spec) the client is tolerant: both response envelopes, ids as
 //! numbers or strings, `push_id` as a string or an array, unknown fields ignored.
 
+mod access;
 mod client;
+pub mod clock;
 mod endpoint;
 mod envelope;
 mod error;
-pub(crate) mod lenient;
+pub mod lenient;
 mod records;
 mod request;
-pub(crate) mod sign;
+pub mod sign;
 
 use secrecy::SecretString;
 
-pub use crate::config::AuthScheme;
+pub use access::{AccessPoint, AuthScheme};
 pub use client::{ClientOptions, TpnsClient};
 pub use endpoint::Endpoint;
 pub use error::{TpnsError, UpstreamKind, codes};

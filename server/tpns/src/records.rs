@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::lenient;
 
-/// The answer to a push (`tpns-api.md` §2.5).
+/// The answer to a push (`server/docs/tpns.md` §2.5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PushResponse {
     /// The task's push ID: the first one when TPNS answers with an array.
@@ -36,7 +36,7 @@ pub struct PushRecord {
     pub title: String,
     #[serde(deserialize_with = "lenient::string")]
     pub content: String,
-    /// The raw upstream status (`PUSH_FINISHED`, …); see `app::domain::Status::from_upstream`.
+    /// The raw upstream status (`PUSH_FINISHED`, …); see `domain::Status::from_upstream`.
     #[serde(deserialize_with = "lenient::string")]
     pub status: String,
     /// `all`, `tag`, `token_list`, `account_list`, `package_account_push`, …

@@ -1,8 +1,8 @@
-//! The body of `/v3/push/app` (`tpns-api.md` §2), limited to the fields the console uses.
+//! The body of `/v3/push/app` (`server/docs/tpns.md` §2), limited to the fields the console uses.
 //! Absent fields are left out of the JSON rather than sent as `null`, so TPNS applies its own
 //! defaults (`expire_time` 72 h, `seq` 0, …).
 
-use app::domain::{Audience, MessageKind};
+use domain::{Audience, MessageKind};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 

@@ -1,4 +1,4 @@
-//! Request authentication (`tpns-api.md` §1.2, §1.3), shared by the client that signs and the
+//! Request authentication (`server/docs/tpns.md` §1.2, §1.3), shared by the client that signs and the
 //! sandbox that checks.
 
 use base64::Engine;
@@ -28,7 +28,7 @@ pub fn basic_authorization(access_id: &str, secret: &SecretString) -> String {
 }
 
 /// Splits a Basic `Authorization` header into AccessID and SecretKey (for the sandbox).
-pub(crate) fn parse_basic(header: &str) -> Option<(String, String)> {
+pub fn parse_basic(header: &str) -> Option<(String, String)> {
     let encoded = header
         .strip_prefix("Basic ")
         .or_else(|| header.strip_prefix("basic "))?;
@@ -39,7 +39,7 @@ pub(crate) fn parse_basic(header: &str) -> Option<(String, String)> {
 }
 
 /// Compares two secrets or signatures without leaking through timing where they differ.
-pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -1,7 +1,7 @@
-//! One test per rule of product.md's action table, each allowed and refused.
+//! One test per rule of `server/docs/product.md`'s action table, each allowed and refused.
 
 use super::*;
-use crate::domain::task::{Action, Audience, Platform, Status};
+use crate::task::{Action, Audience, Platform, Status};
 
 const NOW: i64 = 1_795_780_800; // 2026-11-27 20:00:00 UTC+8
 const HOUR: i64 = 3600;

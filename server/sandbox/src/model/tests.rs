@@ -1,6 +1,6 @@
 use super::*;
-use crate::sandbox::device::population;
-use app::domain::Platform;
+use crate::device::population;
+use domain::Platform;
 
 const SIM: Sim = Sim {
     speedup: 60.0,

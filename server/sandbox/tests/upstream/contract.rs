@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{Audience, Channel, Status};
-use pushdeck::clock::{ManualClock, SharedClock};
-use pushdeck::sandbox::{DeviceClass, TaskSpec};
-use pushdeck::tpns::{RecordQuery, TagItem, TagList, TagRule, UpstreamKind};
+use domain::{Audience, Channel, Status};
+use sandbox::{DeviceClass, TaskSpec};
 use secrecy::SecretString;
+use tpns::clock::{ManualClock, SharedClock};
+use tpns::{RecordQuery, TagItem, TagList, TagRule, UpstreamKind};
 
 use crate::helpers::*;
 

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use app::domain::{Audience, Status};
-use pushdeck::sandbox::DeviceClass;
-use pushdeck::tpns::PushRequest;
+use domain::{Audience, Status};
+use sandbox::DeviceClass;
+use tpns::PushRequest;
 
 use crate::helpers::*;
 
@@ -81,8 +81,7 @@ async fn after_terminate_arrivals_stop_growing_while_an_untouched_task_keeps_gro
     assert_eq!(later.total().queued_offline, 0);
     assert!(sb.handle.task(&control).unwrap().total().arrived > control_then.arrived);
     let stat_later = sb.client.task_stat_channel(&c, &stopped).await.unwrap();
-    let arrived =
-        |s: &[pushdeck::tpns::ChannelStat]| s.iter().find(|r| r.channel == "all").unwrap().arrived;
+    let arrived = |s: &[tpns::ChannelStat]| s.iter().find(|r| r.channel == "all").unwrap().arrived;
     assert_eq!(arrived(&stat_later), arrived(&stat_then));
     let rec = sb.client.push_record(&c, &stopped).await.unwrap();
     assert_eq!(rec.status, "PUSH_DELETED_PUSH_MSG");
@@ -102,7 +101,7 @@ async fn override_after_a_while(sb: &TestSandbox, force: bool) -> (String, Strin
         .expect("an all push has a collapseID");
     let mut req = PushRequest::new(
         Audience::All,
-        app::domain::MessageKind::Notify,
+        domain::MessageKind::Notify,
         "Sale ends at 20:00",
         "Corrected",
     );

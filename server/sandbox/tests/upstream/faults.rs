@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use app::domain::Status;
-use pushdeck::clock::SharedClock;
-use pushdeck::config::SandboxSettings;
-use pushdeck::sandbox::{Fault, Sandbox, SandboxConfig, demo_apps};
-use pushdeck::tpns::{Endpoint, TpnsError, UpstreamKind};
+use domain::Status;
+use sandbox::SandboxSettings;
+use sandbox::{Fault, Sandbox, SandboxConfig, demo_apps};
 use serde_json::{Value, json};
+use tpns::clock::SharedClock;
+use tpns::{Endpoint, TpnsError, UpstreamKind};
 
 use crate::helpers::*;
 

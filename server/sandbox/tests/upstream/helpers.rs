@@ -3,13 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::time::format_datetime;
-use app::domain::{Audience, MessageKind};
-use pushdeck::clock::{Clock, ManualClock, SharedClock};
-use pushdeck::config::{AuthScheme, SandboxSettings};
-use pushdeck::sandbox::{Sandbox, SandboxConfig, SandboxHandle, TaskSpec, demo_apps};
-use pushdeck::tpns::{ClientOptions, Credentials, PushRequest, RecordQuery, TpnsClient, signature};
+use domain::time::format_datetime;
+use domain::{Audience, MessageKind};
+use sandbox::SandboxSettings;
+use sandbox::{Sandbox, SandboxConfig, SandboxHandle, TaskSpec, demo_apps};
 use serde_json::Value;
+use tpns::AuthScheme;
+use tpns::clock::{Clock, ManualClock, SharedClock};
+use tpns::{ClientOptions, Credentials, PushRequest, RecordQuery, TpnsClient, signature};
 
 /// 2025-03-10 10:00:00 in TPNS's zone (+08:00).
 pub const START_S: i64 = 1_741_572_000;

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use app::domain::Audience;
-use pushdeck::tpns::{Endpoint, UpstreamKind};
+use domain::Audience;
+use tpns::{Endpoint, UpstreamKind};
 
 use crate::helpers::*;
 

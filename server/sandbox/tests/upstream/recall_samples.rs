@@ -1,12 +1,12 @@
-//! The sample bodies of TPNS's "Message Recall" page (`tpns-message-recall.txt`), posted raw.
+//! The sample bodies of TPNS's "Message Recall" page (`server/docs/tpns.md` §5), posted raw.
 
 use std::time::Duration;
 
-use app::domain::Status;
+use domain::Status;
 
 use crate::helpers::*;
 
-/// The bodies of `tpns-message-recall.txt`, posted verbatim: the lowercase `pushid` is read
+/// The bodies of `server/docs/tpns.md` §5, posted verbatim: the lowercase `pushid` is read
 /// (the unknown sample IDs answer "push id not exist", not "missing parameter").
 #[tokio::test]
 async fn the_recall_page_sample_bodies_are_understood_with_lowercase_pushid() {

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use app::domain::time::parse_datetime;
-use pushdeck::tpns::PushRecord;
+use domain::time::parse_datetime;
+use tpns::PushRecord;
 
 use crate::helpers::*;
 
@@ -22,7 +22,7 @@ async fn all_records(sb: &TestSandbox, app: &str) -> Vec<PushRecord> {
     }
 }
 
-fn with_history(c: &mut pushdeck::sandbox::SandboxConfig) {
+fn with_history(c: &mut sandbox::SandboxConfig) {
     c.settings.history_days = 7;
     c.settings.history_per_day = 12;
 }

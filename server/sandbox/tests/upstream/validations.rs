@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use app::domain::{Audience, Status};
-use pushdeck::sandbox::TaskSpec;
-use pushdeck::tpns::{TpnsError, UpstreamKind};
+use domain::{Audience, Status};
+use sandbox::TaskSpec;
+use tpns::{TpnsError, UpstreamKind};
 
 use crate::helpers::*;
 

@@ -6,7 +6,7 @@ mod stub;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{Audience, MessageKind};
+use domain::{Audience, MessageKind};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 

@@ -257,8 +257,12 @@ impl MessageKind {
 /// Whether Pushdeck or something else (the app's backend, TPNS's own console) created the task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Source {
+    /// Created by Pushdeck (an override's new task).
     Console,
+    /// Created through TPNS's REST API (the app's backend).
     Api,
+    /// Created in TPNS's own web console (`source: "web"`, `server/docs/tpns.md` §3.1).
+    Web,
 }
 
 impl Source {
@@ -266,12 +270,14 @@ impl Source {
         match self {
             Source::Console => "console",
             Source::Api => "api",
+            Source::Web => "web",
         }
     }
     pub fn from_slug(s: &str) -> Option<Source> {
         match s {
             "console" => Some(Source::Console),
             "api" => Some(Source::Api),
+            "web" => Some(Source::Web),
             _ => None,
         }
     }
@@ -279,11 +285,13 @@ impl Source {
         match self {
             Source::Console => "Console",
             Source::Api => "API",
+            Source::Web => "TPNS console",
         }
     }
 }
 
-/// Delivery channels as the statistics endpoints name them (`server/docs/tpns.md` §4).
+/// Delivery channels as the statistics endpoints name them (`server/docs/tpns.md` §4). TPNS may
+/// name others (it adds vendors over time): those are kept by their code, see [`channel_label`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Channel {
     Tpns,
@@ -295,10 +303,16 @@ pub enum Channel {
     Vivo,
     Fcm,
     Apns,
+    /// `rog`: ROG phones' channel (listed with TPNS's own in the `all` row's sums).
+    Rog,
+    /// `harmony`: HarmonyOS (the 2025 Chinese pages only).
+    Harmony,
+    /// `iospk`: Apple PushKit (the international site only).
+    IosPk,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 9] = [
+    pub const ALL: [Channel; 12] = [
         Channel::Tpns,
         Channel::Huawei,
         Channel::Honor,
@@ -308,6 +322,9 @@ impl Channel {
         Channel::Vivo,
         Channel::Fcm,
         Channel::Apns,
+        Channel::Rog,
+        Channel::Harmony,
+        Channel::IosPk,
     ];
 
     /// The channel code of the statistics responses.
@@ -322,6 +339,9 @@ impl Channel {
             Channel::Vivo => "vivo",
             Channel::Fcm => "fcm",
             Channel::Apns => "apns",
+            Channel::Rog => "rog",
+            Channel::Harmony => "harmony",
+            Channel::IosPk => "iospk",
         }
     }
 
@@ -340,14 +360,60 @@ impl Channel {
             Channel::Vivo => "vivo",
             Channel::Fcm => "FCM",
             Channel::Apns => "APNs",
+            Channel::Rog => "ROG",
+            Channel::Harmony => "HarmonyOS",
+            Channel::IosPk => "Apple PushKit",
         }
     }
 
-    /// Whether a notification already shown can be replaced in place by an override
-    /// (`server/docs/tpns.md` §5.1). Huawei replaces only from EMUI 10 on, so it is split by version
-    /// where device counts are known.
+    /// Whether a notification already shown is replaced in place by an override. TPNS's page
+    /// (`server/docs/tpns.md` §5.1) is the authority: its own channel, Xiaomi, Meizu and Huawei
+    /// from EMUI 10 (HarmonyOS on the 2025 page), and APNs on iOS; every other channel — vivo,
+    /// OPPO, Honor, FCM, ROG, older Huawei and any channel TPNS adds — follows the operator's
+    /// continue/abort choice. Huawei is split by version where device counts are known.
     pub fn replaces_in_place(self) -> bool {
-        !matches!(self, Channel::Oppo | Channel::Vivo)
+        matches!(
+            self,
+            Channel::Tpns
+                | Channel::Xiaomi
+                | Channel::Meizu
+                | Channel::Huawei
+                | Channel::Harmony
+                | Channel::Apns
+        )
+    }
+
+    /// Whether a recall removes a notification already shown: TPNS's own channel, the vendors
+    /// with a recall API (Huawei, Honor, Xiaomi, vivo), and iOS through a silent push as TPNS's
+    /// ≈2021 page described (`server/docs/tpns.md` §5). Not Meizu, OPPO, FCM, or a channel
+    /// Pushdeck does not know.
+    pub fn supports_recall(self) -> bool {
+        matches!(
+            self,
+            Channel::Tpns
+                | Channel::Huawei
+                | Channel::Honor
+                | Channel::Xiaomi
+                | Channel::Vivo
+                | Channel::Apns
+        )
+    }
+}
+
+/// The name of a channel by its statistics code: Pushdeck's name for the channels it knows, the
+/// code itself for one TPNS added since.
+pub fn channel_label(code: &str) -> String {
+    match Channel::from_code(code) {
+        Some(c) => c.label().to_string(),
+        None => code.to_string(),
+    }
+}
+
+/// The order of the per-channel table: the known channels as listed, then the others by code.
+pub fn channel_order(code: &str) -> (usize, String) {
+    match Channel::ALL.iter().position(|c| c.code() == code) {
+        Some(i) => (i, String::new()),
+        None => (Channel::ALL.len(), code.to_string()),
     }
 }
 
@@ -433,8 +499,9 @@ impl Action {
     }
 }
 
-/// What the override dialog asks of the operator for devices that cannot replace a notification
-/// (vivo, OPPO, Huawei below EMUI 10): `force_collapse` of the push API.
+/// What the override dialog asks of the operator for devices whose channel cannot replace a
+/// notification (vivo, OPPO, Honor, FCM, Huawei below EMUI 10, …): `force_collapse` of the push
+/// API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OverrideChoice {
     /// `force_collapse: true` — they get the new message and show both.

@@ -6,7 +6,10 @@
 //!   `DELETE /_sandbox/faults`, `DELETE /_sandbox/faults/{endpoint}`
 //! - `GET /_sandbox/traffic`: calls and 1008028 answers per app and endpoint
 //! - `GET /_sandbox/overrides/{app}`: every override the app applied, `[[original, new], …]`
+//! - `GET /_sandbox/pushes/{app}`: the bodies of the app's accepted pushes, oldest first, each
+//!   with its `_push_id` (the latest 1,000 per app)
 //! - `POST /_sandbox/tasks` `{"app":"demo-android","count":100,"audience":"all","send_in_secs":3600}`
+//!   (add `"source":"web"` for tasks made in TPNS's console)
 //! - `GET /_sandbox/tasks/{push_id}`: the task's counters per device class
 
 use std::sync::Arc;
@@ -19,7 +22,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{delete, get, post};
 use domain::{Audience, MessageKind};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::Shared;
 use super::control::{ControlError, TaskSpec};
@@ -35,6 +38,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_sandbox/faults/{endpoint}", delete(clear_fault))
         .route("/_sandbox/traffic", get(traffic))
         .route("/_sandbox/overrides/{app}", get(overrides))
+        .route("/_sandbox/pushes/{app}", get(pushes))
         .route("/_sandbox/tasks", post(create_tasks))
         .route("/_sandbox/tasks/{push_id}", get(task))
 }
@@ -98,12 +102,23 @@ async fn traffic(State(s): State<Arc<Shared>>) -> Response {
 async fn overrides(State(s): State<Arc<Shared>>, Path(app): Path<String>) -> Response {
     match s.overrides(&app) {
         Some(list) => Json(list).into_response(),
-        None => (
-            StatusCode::NOT_FOUND,
-            Json(json!({ "error": format!("no app `{app}`") })),
-        )
-            .into_response(),
+        None => no_app(&app),
     }
+}
+
+async fn pushes(State(s): State<Arc<Shared>>, Path(app): Path<String>) -> Response {
+    match s.pushes(&app) {
+        Some(list) => Json(list).into_response(),
+        None => no_app(&app),
+    }
+}
+
+fn no_app(app: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "error": format!("no app `{app}`") })),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -121,6 +136,12 @@ struct CreateTasks {
     send_in_secs: Option<u64>,
     #[serde(default)]
     expire_secs: Option<i64>,
+    /// `api` (the default) or `web`.
+    #[serde(default)]
+    source: Option<String>,
+    /// The push's `android` body, e.g. a click action with a web address.
+    #[serde(default)]
+    android: Option<Value>,
 }
 
 fn one() -> usize {
@@ -148,6 +169,14 @@ async fn create_tasks(State(s): State<Arc<Shared>>, Json(req): Json<CreateTasks>
     if let Some(e) = req.expire_secs {
         spec.expire_secs = e;
     }
+    match req.source.as_deref() {
+        None | Some("api" | "web") => spec.source = req.source,
+        Some(other) => return bad_request(format!("unknown source `{other}`; use api or web")),
+    }
+    if req.android.as_ref().is_some_and(|a| !a.is_object()) {
+        return bad_request("android must be an object".to_string());
+    }
+    spec.android = req.android;
     match s.create_tasks(&req.app, req.count.min(100_000), &spec) {
         Ok(ids) => Json(json!({ "push_ids": ids })).into_response(),
         Err(e @ ControlError::UnknownApp(_)) => (

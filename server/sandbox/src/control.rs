@@ -1,18 +1,18 @@
 //! The test controls, shared by [`super::SandboxHandle`] and the `/_sandbox/` admin API: faults,
-//! traffic counters, direct task creation and per-class counters.
+//! traffic counters, direct task creation, per-class counters and the pushes received.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use domain::{Audience, MessageKind, Platform, Status};
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::Shared;
 use super::device::DeviceClass;
 use super::limits::EndpointTraffic;
 use super::model::ClassCounters;
-use super::task::{DEFAULT_EXPIRE_SECS, NewTask};
+use super::task::{DEFAULT_EXPIRE_SECS, NewTask, Origin};
 use tpns::Endpoint;
 
 /// A task to create directly, bypassing the API's validations and rate limits (for tests and
@@ -28,6 +28,15 @@ pub struct TaskSpec {
     pub expire_secs: i64,
     /// Tokens or accounts for list audiences (generated when there are none).
     pub targets: usize,
+    /// Where the record says the task was made (`source`, `server/docs/tpns.md` §3.1): `None`
+    /// is `api` (the app's backend); `Some("web")` a task made in TPNS's own console.
+    pub source: Option<String>,
+    /// The push's `android` body (§2.3): click action, `custom_content`, channel settings.
+    pub android: Option<Value>,
+    /// The push's `ios` body (§2.3).
+    pub ios: Option<Value>,
+    /// iOS: `product` (the default) or `dev`.
+    pub environment: Option<String>,
 }
 
 impl Default for TaskSpec {
@@ -40,6 +49,10 @@ impl Default for TaskSpec {
             send_in: None,
             expire_secs: DEFAULT_EXPIRE_SECS,
             targets: 20,
+            source: None,
+            android: None,
+            ios: None,
+            environment: None,
         }
     }
 }
@@ -118,6 +131,14 @@ impl Shared {
         )
     }
 
+    /// The bodies of the pushes an app accepted through `/v3/push/app` (the latest
+    /// [`crate::world::KEPT_PUSHES`]), oldest first, each with its push ID under `_push_id`.
+    pub(crate) fn pushes(&self, app_id: &str) -> Option<Vec<Value>> {
+        let world = self.world();
+        let app = world.app_by_id(app_id)?;
+        Some(world.apps[app].pushes.iter().cloned().collect())
+    }
+
     pub(crate) fn traffic(&self, app_id: &str, ep: Endpoint) -> EndpointTraffic {
         let world = self.world();
         world
@@ -179,9 +200,16 @@ impl Shared {
 fn new_task(spec: &TaskSpec, platform: Platform, now: i64, i: usize) -> NewTask {
     let mut req = NewTask::new(spec.audience, spec.message_type, &spec.title, &spec.content);
     req.expire_secs = spec.expire_secs;
+    req.origin = Origin::Control;
+    if let Some(source) = &spec.source {
+        req.source = source.clone();
+    }
     req.send_at_ms = spec.send_in.map(|d| now + d.as_millis() as i64);
     if platform == Platform::Ios {
-        req.environment = Some("product".into());
+        req.environment = Some(spec.environment.clone().unwrap_or_else(|| "product".into()));
+        req.ios = spec.ios.clone();
+    } else {
+        req.android = spec.android.clone();
     }
     match spec.audience {
         Audience::Tag => {

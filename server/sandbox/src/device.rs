@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::rng::unit;
 
 /// A group of devices that behaves alike: a delivery channel, with Huawei split at EMUI 10
-/// because only EMUI 10 and later can replace a notification (`server/docs/tpns.md` §5.1).
+/// because only EMUI 10 and later can replace a notification (`server/docs/tpns.md` §5.1; see
+/// [`DeviceClass::replaces_in_place`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceClass {
@@ -66,12 +67,20 @@ impl DeviceClass {
         }
     }
 
-    /// Whether an override replaces a shown notification in place: not on OPPO, vivo or Huawei
-    /// below EMUI 10 (`server/docs/tpns.md` §5.1); APNs does with `apns-collapse-id`.
+    /// Whether an override replaces a shown notification in place. TPNS's page is the authority
+    /// (`server/docs/tpns.md` §5.1): only its own channel, Xiaomi, Meizu and Huawei from EMUI 10
+    /// on, and APNs on iOS. Every other class (vivo, OPPO, Huawei below EMUI 10, and also Honor
+    /// and FCM, which the page does not name, whatever their vendors can do natively) follows
+    /// `force_collapse`: `true` sends them the new notification as well, so they show both;
+    /// `false` sends them nothing new.
     pub fn replaces_in_place(self) -> bool {
-        !matches!(
+        matches!(
             self,
-            DeviceClass::Oppo | DeviceClass::Vivo | DeviceClass::HuaweiLegacy
+            DeviceClass::Tpns
+                | DeviceClass::Xiaomi
+                | DeviceClass::Meizu
+                | DeviceClass::HuaweiModern
+                | DeviceClass::Apns
         )
     }
 

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use serde_json::Value;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -11,6 +12,7 @@ use super::apps::SandboxApp;
 use super::control::{ControlError, TaskSnapshot, TaskSpec};
 use super::faults::Fault;
 use super::limits::EndpointTraffic;
+use super::profile::Profile;
 use tpns::{AuthScheme, Credentials, Endpoint};
 
 /// A running sandbox. Dropping it stops the server and the background traffic.
@@ -60,6 +62,11 @@ impl SandboxHandle {
         self.seed
     }
 
+    /// How the sandbox words its answers.
+    pub fn profile(&self) -> Profile {
+        self.shared.profile
+    }
+
     /// How to reach one of the sandbox's apps with the given auth scheme.
     pub fn credentials(&self, app_id: &str, auth: AuthScheme) -> Option<Credentials> {
         let app = self.apps.iter().find(|a| a.id == app_id)?;
@@ -93,6 +100,14 @@ impl SandboxHandle {
     /// The overrides an app received and applied, `(original, new task)`, oldest first.
     pub fn overrides(&self, app_id: &str) -> Vec<(String, String)> {
         self.shared.overrides(app_id).unwrap_or_default()
+    }
+
+    /// The full JSON body of every push the app accepted through `/v3/push/app` (override
+    /// pushes included), oldest first, each with the push ID it got added as a string under
+    /// `"_push_id"`. Only the latest 1,000 per app are kept, so that a long-running sandbox's
+    /// memory stays bounded; an unknown app has none.
+    pub fn pushes(&self, app_id: &str) -> Vec<Value> {
+        self.shared.pushes(app_id).unwrap_or_default()
     }
 
     pub fn rate_limited(&self, app_id: &str, ep: Endpoint) -> u64 {

@@ -1,5 +1,6 @@
 //! A realistic past at start (a mix of outcomes, audiences and message types over the last
-//! days, scheduled tasks in the future, tasks in progress) and background traffic "by the app's
+//! days, scheduled tasks in the future, tasks in progress, some made in TPNS's console, some
+//! recurring, all with a real app's platform bodies) and background traffic "by the app's
 //! backend" afterwards. Everything is drawn from the seed.
 
 use std::sync::Arc;
@@ -9,14 +10,18 @@ use domain::{Audience, MessageKind, Platform, Status};
 use serde_json::json;
 
 use super::Shared;
+use super::bodies::{dress, make_recurring};
 use super::corpus::{CORRECTION_PREFIX, IN_APP, NEWS, SHOP_CAMPAIGNS, SHOP_TRANSACTIONAL, TAGS};
 use super::rng::Rng;
-use super::task::NewTask;
+use super::task::{NewTask, Origin};
 use super::world::World;
 
 const MIN: i64 = 60_000;
 const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
+/// Salts of the generators forked for platform bodies and schedules.
+const BODY_SALT: u64 = 0xB0D1_E500;
+const LOOP_SALT: u64 = 0x100B_0000;
 
 /// How a task of the history ends up.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -43,7 +48,7 @@ const FATES: [(Fate, f64); 8] = [
 ];
 
 /// Fills every app with `days` × `per_day` tasks before `now`, plus three scheduled in the future
-/// and two starting to send.
+/// (made in TPNS's console, the second of them recurring) and two starting to send.
 pub(crate) fn seed_history(world: &mut World, days: u32, per_day: u32, now: i64) {
     if days == 0 || per_day == 0 {
         return;
@@ -62,17 +67,24 @@ pub(crate) fn seed_history(world: &mut World, days: u32, per_day: u32, now: i64)
             let fate = FATES[rng.weighted(&FATES.map(|(_, w)| w))].0;
             past_task(world, app, &mut rng, t, fate, now);
         }
-        for _ in 0..3 {
+        for i in 0..3 {
             let audience = *rng.pick(&[Audience::All, Audience::Tag, Audience::PackageAccount]);
-            let mut req = random_task(world, app, &mut rng, audience, "web");
-            req.send_at_ms = Some(now + rng.range(30 * MIN, 3 * DAY));
+            let mut req = random_task(world, app, &mut rng, audience, "web", Origin::History);
+            let send_at = now + rng.range(30 * MIN, 3 * DAY);
+            req.send_at_ms = Some(send_at);
+            if i == 1 {
+                let offset = world.utc_offset_minutes;
+                make_recurring(&mut req, send_at, offset, &mut rng.fork(LOOP_SALT));
+            }
+            dress_for(world, app, &mut req, &rng);
             let _ = world.create(app, req, now - rng.range(HOUR, 20 * HOUR));
         }
         for _ in 0..2 {
             // At the slowest push speed an all-devices task is still sending for a while.
-            let mut req = random_task(world, app, &mut rng, Audience::All, "api");
+            let mut req = random_task(world, app, &mut rng, Audience::All, "api", Origin::History);
             req.message_type = MessageKind::Notify;
             req.push_speed = Some(1_000);
+            dress_for(world, app, &mut req, &rng);
             let _ = world.create(app, req, now - rng.range(1_000, 4_000));
         }
     }
@@ -97,9 +109,13 @@ fn past_task(world: &mut World, app: usize, rng: &mut Rng, t: i64, fate: Fate, n
         _ => pick_audience(rng),
     };
     let source = if rng.chance(0.3) { "web" } else { "api" };
-    let mut req = random_task(world, app, rng, audience, source);
+    let mut req = random_task(world, app, rng, audience, source, Origin::History);
     if matches!(fate, Fate::Canceled | Fate::Scheduled) {
         req.send_at_ms = Some(t + rng.range(30 * MIN, 30 * HOUR));
+    }
+    let mut looks = rng.fork(LOOP_SALT);
+    if fate == Fate::Completed && looks.chance(0.12) {
+        make_recurring(&mut req, t, world.utc_offset_minutes, &mut looks);
     }
     if fate == Fate::ShortExpiry {
         req.expire_secs = *rng.pick(&[0, 3_600, 86_400]);
@@ -107,6 +123,7 @@ fn past_task(world: &mut World, app: usize, rng: &mut Rng, t: i64, fate: Fate, n
     if matches!(fate, Fate::Terminated | Fate::Recalled | Fate::Overridden) {
         req.message_type = MessageKind::Notify;
     }
+    dress_for(world, app, &mut req, rng);
     let Ok(id) = world.create(app, req, t) else {
         return;
     };
@@ -132,6 +149,10 @@ fn past_task(world: &mut World, app: usize, rng: &mut Rng, t: i64, fate: Fate, n
                 &original.content,
             );
             fix.title = format!("{CORRECTION_PREFIX}{}", original.title);
+            fix.origin = Origin::History;
+            fix.source = original.source;
+            fix.android = original.android;
+            fix.ios = original.ios;
             fix.collapse_id = collapse_id;
             fix.force_collapse = rng.chance(0.5);
             fix.environment = original.environment;
@@ -163,13 +184,26 @@ fn pick_audience(rng: &mut Rng) -> Audience {
     AUDIENCES[rng.weighted(&AUDIENCES.map(|(_, w)| w))].0
 }
 
+/// Gives `req` the platform body the app would send, once its message type is settled. Drawn
+/// from a generator of its own, so that the bodies do not shift the rest of the history.
+fn dress_for(world: &World, app: usize, req: &mut NewTask, rng: &Rng) {
+    let a = &world.apps[app].app;
+    dress(
+        req,
+        a.platform,
+        a.name.contains("News"),
+        &mut rng.fork(BODY_SALT),
+    );
+}
+
 /// A task with texts and targets fitting the app and the audience.
 fn random_task(
     world: &World,
     app: usize,
     rng: &mut Rng,
     audience: Audience,
-    source: &'static str,
+    source: &str,
+    origin: Origin,
 ) -> NewTask {
     let a = &world.apps[app].app;
     let news = a.name.contains("News");
@@ -192,7 +226,8 @@ fn random_task(
         MessageKind::Notify
     };
     let mut req = NewTask::new(audience, kind, title, &content.replace("{n}", &n));
-    req.source = source;
+    req.source = source.to_string();
+    req.origin = origin;
     if a.platform == Platform::Ios {
         req.environment = Some("product".into());
     }
@@ -275,7 +310,7 @@ fn background_task(world: &mut World, app: usize, rng: &mut Rng, now: i64) {
         (Audience::PackageAccount, 7.0),
     ];
     let audience = AUDIENCES[rng.weighted(&AUDIENCES.map(|(_, w)| w))].0;
-    let mut req = random_task(world, app, rng, audience, "api");
+    let mut req = random_task(world, app, rng, audience, "api", Origin::Background);
     if matches!(
         audience,
         Audience::All | Audience::Tag | Audience::PackageAccount
@@ -283,6 +318,7 @@ fn background_task(world: &mut World, app: usize, rng: &mut Rng, now: i64) {
     {
         req.send_at_ms = Some(now + rng.range(10 * MIN, 6 * HOUR));
     }
+    dress_for(world, app, &mut req, rng);
     if let Err(e) = world.create(app, req, now) {
         tracing::debug!(code = e.code, "background task refused");
     }

@@ -15,6 +15,7 @@ use domain::Audience;
 use serde_json::{Map, Value, json};
 
 use super::faults::{FaultKind, FaultWhen, broken_response};
+use super::profile::Profile;
 use super::views::{is_single_record_query, push_id_of};
 use super::wire::{ApiError, envelope};
 use super::{Shared, auth, validate, views};
@@ -94,15 +95,16 @@ async fn serve(s: Arc<Shared>, ep: Endpoint, headers: HeaderMap, body: Bytes) ->
                 if let Some(m) = message {
                     e.message = m;
                 }
-                return Json(envelope(ep, Err(e))).into_response();
+                return Json(envelope(ep, s.profile, Err(e))).into_response();
             }
             Some(kind) => return broken_response(&kind),
         }
     }
-    match applied {
-        Some(result) => Json(envelope(ep, result)).into_response(),
-        None => Json(envelope(ep, answered(&s, ep, &headers, &body))).into_response(),
-    }
+    let result = match applied {
+        Some(result) => result,
+        None => answered(&s, ep, &headers, &body),
+    };
+    Json(envelope(ep, s.profile, result)).into_response()
 }
 
 /// The endpoint's answer, with refusals logged.
@@ -150,13 +152,9 @@ fn answer(
             }
             let environment = req.environment.clone();
             let id = world.create(app, req, now)?;
-            let mut out = Map::new();
-            out.insert("push_id".into(), json!(id.to_string()));
-            out.insert("seq".into(), json!(validate::seq(&json)));
-            if let Some(env) = environment {
-                out.insert("environment".into(), json!(env));
-            }
-            Ok(out)
+            let seq = validate::seq(&json);
+            world.apps[app].keep_push(json, id);
+            Ok(push_answer(s.profile, id, seq, environment))
         }
         Endpoint::Stop | Endpoint::Revoke | Endpoint::Cancel => {
             let id = push_id()?;
@@ -165,12 +163,42 @@ fn answer(
                 Endpoint::Revoke => world.revoke(app, &id, now)?,
                 _ => world.cancel(app, &id, now)?,
             }
+            let key = match s.profile {
+                Profile::Quirky => "pushId",
+                Profile::Friendly | Profile::Sparse => "push_id",
+            };
             let mut out = Map::new();
-            out.insert("push_id".into(), json!(id));
+            out.insert(key.into(), json!(id));
             Ok(out)
         }
-        Endpoint::Record => views::record(&world, app, &json, now),
-        Endpoint::RecordList => views::record_list(&world, app, &json, now),
-        Endpoint::TaskStat => views::task_stat(&world, app, &json, now),
+        Endpoint::Record => views::record(&world, app, &json, now, s.profile),
+        Endpoint::RecordList => views::record_list(&world, app, &json, now, s.profile),
+        Endpoint::TaskStat => views::task_stat(&world, app, &json, now, s.profile),
     }
+}
+
+/// The payload of a successful push (§2.5): `push_id`, the request's `seq` and the iOS
+/// `environment`. Sparse answers carry only `push_id`; quirky ones `push_id` as an array of
+/// one, as the Go SDK says it may come.
+fn push_answer(
+    profile: Profile,
+    push_id: u64,
+    seq: i64,
+    environment: Option<String>,
+) -> Map<String, Value> {
+    let id = push_id.to_string();
+    let mut out = Map::new();
+    if profile == Profile::Quirky {
+        out.insert("push_id".into(), json!([id]));
+    } else {
+        out.insert("push_id".into(), json!(id));
+    }
+    if profile == Profile::Sparse {
+        return out;
+    }
+    out.insert("seq".into(), json!(seq));
+    if let Some(env) = environment {
+        out.insert("environment".into(), json!(env));
+    }
+    out
 }

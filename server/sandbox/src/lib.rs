@@ -15,6 +15,7 @@
 mod admin;
 mod apps;
 mod auth;
+mod bodies;
 mod control;
 mod corpus;
 mod device;
@@ -24,6 +25,7 @@ mod history;
 mod http;
 mod limits;
 mod model;
+mod profile;
 mod rng;
 mod settings;
 mod task;
@@ -44,13 +46,15 @@ pub use faults::{Fault, FaultKind, FaultWhen};
 pub use handle::SandboxHandle;
 pub use limits::EndpointTraffic;
 pub use model::ClassCounters;
+pub use profile::Profile;
 
 pub use settings::SandboxSettings;
 
 use tpns::clock::SharedClock;
 
 /// Everything a sandbox runs with: the `[sandbox]` settings (listen address, speed-up, seed,
-/// history, background traffic, rate limits, admin API), the apps it serves and the clock.
+/// history, background traffic, rate limits, admin API, answer profile), the apps it serves and
+/// the clock.
 #[derive(Clone, Debug)]
 pub struct SandboxConfig {
     pub settings: SandboxSettings,
@@ -86,6 +90,8 @@ pub(crate) struct Shared {
     pub(crate) stats_calls_per_hour: u32,
     pub(crate) pushes_per_second: u32,
     pub(crate) max_skew_secs: i64,
+    /// How the answers are worded.
+    pub(crate) profile: Profile,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
 
@@ -138,6 +144,7 @@ impl Sandbox {
             stats_calls_per_hour: s.stats_calls_per_hour,
             pushes_per_second: s.pushes_per_second,
             max_skew_secs: config.max_clock_skew_secs,
+            profile: s.profile,
             shutdown: rx.clone(),
         });
         let router = http::router(shared.clone(), s.admin_api);
@@ -158,7 +165,7 @@ impl Sandbox {
             s.background_every_secs,
             seed,
         ));
-        tracing::debug!(%addr, seed, "TPNS sandbox started");
+        tracing::debug!(%addr, seed, profile = %s.profile, "TPNS sandbox started");
         Ok(SandboxHandle::new(
             shared,
             addr,
@@ -210,7 +217,7 @@ pub async fn run(
 }
 
 fn log_started(handle: &SandboxHandle) {
-    tracing::info!(address = %handle.base_url(), seed = handle.seed(), "TPNS sandbox is serving");
+    tracing::info!(address = %handle.base_url(), seed = handle.seed(), profile = %handle.profile(), "TPNS sandbox is serving");
     for app in handle.apps() {
         tracing::info!(
             app = %app.id,

@@ -30,6 +30,12 @@ impl Rng {
         Rng(mix(seed))
     }
 
+    /// A generator of its own, seeded from this one's state without advancing it: draws from it
+    /// do not shift what this one generates next.
+    pub(crate) fn fork(&self, salt: u64) -> Rng {
+        Rng::new(self.0 ^ salt)
+    }
+
     pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         mix(self.0)

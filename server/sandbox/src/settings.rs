@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 
 use serde::Deserialize;
 
+use super::profile::Profile;
+
 /// How a sandbox runs (the console's `[sandbox]` section; `pushdeck sandbox --help`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,6 +31,10 @@ pub struct SandboxSettings {
     pub pushes_per_second: u32,
     /// The admin endpoint for fault injection (`/_sandbox/…`); tests switch it on.
     pub admin_api: bool,
+    /// How the answers are worded: `friendly` (every documented field, the default),
+    /// `sparse` (only what a record must carry) or `quirky` (the variants TPNS's documentation
+    /// leaves open); see [`Profile`]. The simulated world is the same under each.
+    pub profile: Profile,
 }
 
 impl Default for SandboxSettings {
@@ -44,6 +50,7 @@ impl Default for SandboxSettings {
             stats_calls_per_hour: 200,
             pushes_per_second: 1,
             admin_api: false,
+            profile: Profile::Friendly,
         }
     }
 }

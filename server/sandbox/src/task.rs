@@ -29,9 +29,35 @@ pub(crate) struct NewTask {
     pub tag_set: Option<Value>,
     pub upload_id: Option<i64>,
     pub push_speed: Option<u32>,
+    /// A recurring push's `loop_param` as the request gave it (§2.4). The sandbox plays the task
+    /// out once, at its push time; the record shows the schedule.
+    pub loop_param: Option<Value>,
     /// `api` or `web` (TPNS's own console).
-    pub source: &'static str,
+    pub source: String,
     pub multi_pkg: bool,
+    pub origin: Origin,
+}
+
+/// Who made a task in the sandbox. Only the sandbox's own backdrop (history and background
+/// traffic) takes the quirky profile's unknown statuses: a test that made a task knows what
+/// it asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// `/v3/push/app`.
+    PushApi,
+    /// The test controls (`create_task`, `POST /_sandbox/tasks`).
+    Control,
+    /// The history a sandbox starts with.
+    History,
+    /// Background traffic "by the app's backend".
+    Background,
+}
+
+impl Origin {
+    /// Made by the sandbox itself rather than asked for by a caller.
+    pub(crate) fn is_backdrop(self) -> bool {
+        matches!(self, Origin::History | Origin::Background)
+    }
 }
 
 impl NewTask {
@@ -57,8 +83,10 @@ impl NewTask {
             tag_set: None,
             upload_id: None,
             push_speed: None,
-            source: "api",
+            loop_param: None,
+            source: "api".into(),
             multi_pkg: false,
+            origin: Origin::PushApi,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The push API's validations (`server/docs/tpns.md` §2), with the codes TPNS gives: a missing field
 //! 1008002, a bad value 1008007, a `send_time` too far in the past 10010012.
 
-use domain::time::parse_datetime;
+use domain::time::{parse_date, parse_datetime};
 use domain::{Audience, MessageKind, Platform};
 use serde_json::{Map, Value, json};
 
@@ -14,7 +14,8 @@ const MAX_LIST: usize = 1_000;
 const MAX_TOKEN_LEN: usize = 36;
 /// `send_time` may lie this far in the past and still start at once (§2.4, code 10010012).
 const PAST_GRACE_MS: i64 = 10 * 60 * 1000;
-const MAX_AHEAD_MS: i64 = 90 * 86_400_000;
+const DAY_MS: i64 = 86_400_000;
+const MAX_AHEAD_MS: i64 = 90 * DAY_MS;
 const SCHEDULE_AUDIENCES: [Audience; 3] = [Audience::All, Audience::Tag, Audience::PackageAccount];
 
 /// Reads and checks a push body for `app` at clock time `now`.
@@ -116,7 +117,113 @@ pub(crate) fn push(
         .get("multi_pkg")
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    req.loop_param = loop_param(obj, audience, now, offset_min)?;
     Ok(req)
+}
+
+/// `loop_param` (§2.4), a recurring push: only for the audiences a `send_time` may schedule
+/// (the docs say "all/package/tag"; the account package is INFERRED, as for `send_time`).
+/// `startDate` and `endDate` are `YYYY-MM-DD`, in order, the end not past and at most 90 days
+/// ahead; `loopType` is 1 (daily), 2 (weekly) or 3 (monthly); `dayTimes` (or `DayTimes`, as
+/// the SDKs write it; which one TPNS reads is UNCONFIRMED) lists `HH:MM:SS` times;
+/// `loopDayIndexs`, when present, lists integers (weekdays 0–6 for a weekly loop). Kept as
+/// the request gave it, for the record.
+fn loop_param(
+    obj: &Map<String, Value>,
+    audience: Audience,
+    now: i64,
+    offset_min: i32,
+) -> Result<Option<Value>, ApiError> {
+    let Some(raw) = obj.get("loop_param").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let lp = raw
+        .as_object()
+        .ok_or_else(|| ApiError::invalid("loop_param must be an object"))?;
+    if !SCHEDULE_AUDIENCES.contains(&audience) {
+        return Err(ApiError::invalid(
+            "loop_param is only supported for all, tag and package_account_push",
+        ));
+    }
+    let date = |key: &str| loop_date(lp, key, offset_min);
+    let (start, end) = (date("startDate")?, date("endDate")?);
+    if end < start {
+        return Err(ApiError::invalid("loop_param.endDate is before startDate"));
+    }
+    if end + DAY_MS <= now || end > now + MAX_AHEAD_MS {
+        return Err(ApiError::invalid(
+            "loop_param.endDate must lie between today and 90 days ahead",
+        ));
+    }
+    let loop_type =
+        optional_int(lp, "loopType")?.ok_or_else(|| ApiError::missing("loop_param.loopType"))?;
+    if !(1..=3).contains(&loop_type) {
+        return Err(ApiError::invalid("loop_param.loopType must be 1, 2 or 3"));
+    }
+    day_indexes(lp, loop_type)?;
+    day_times(lp)?;
+    Ok(Some(raw.clone()))
+}
+
+/// A `loop_param` date (`YYYY-MM-DD` in TPNS's zone) as the clock time of its midnight.
+fn loop_date(lp: &Map<String, Value>, key: &str, offset_min: i32) -> Result<i64, ApiError> {
+    let text = match lp.get(key) {
+        None | Some(Value::Null) => return Err(ApiError::missing(&format!("loop_param.{key}"))),
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => {
+            return Err(ApiError::invalid(format!(
+                "loop_param.{key} must be a string"
+            )));
+        }
+    };
+    parse_date(text, offset_min)
+        .filter(|_| text.len() == 10)
+        .map(|s| s * 1000)
+        .ok_or_else(|| ApiError::invalid(format!("loop_param.{key} must be YYYY-MM-DD")))
+}
+
+fn day_indexes(lp: &Map<String, Value>, loop_type: i64) -> Result<(), ApiError> {
+    let indexes = match lp.get("loopDayIndexs") {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "loop_param.loopDayIndexs must be an array",
+            ));
+        }
+    };
+    let max = if loop_type == 2 { 6 } else { 31 };
+    if indexes
+        .iter()
+        .all(|v| v.as_i64().is_some_and(|i| (0..=max).contains(&i)))
+    {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(format!(
+            "loop_param.loopDayIndexs must hold integers from 0 to {max}"
+        )))
+    }
+}
+
+fn day_times(lp: &Map<String, Value>) -> Result<(), ApiError> {
+    let times = lp
+        .get("dayTimes")
+        .or_else(|| lp.get("DayTimes"))
+        .and_then(Value::as_array)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::missing("loop_param.dayTimes"))?;
+    let valid = |v: &Value| {
+        v.as_str().is_some_and(|t| {
+            t.len() == 8 && parse_datetime(&format!("2000-01-01 {t}"), 0).is_some()
+        })
+    };
+    if times.iter().all(valid) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "loop_param.dayTimes must hold HH:MM:SS times",
+        ))
+    }
 }
 
 /// `seq` of the request, echoed in the answer (0 when absent).

@@ -1,18 +1,23 @@
 //! The query endpoints: a task's record (§3.1), the time-range list (§3.2) and the per-task
-//! channel statistics (§4.1), with TPNS's field names and quirks.
+//! channel statistics (§4.1), with TPNS's field names and quirks, worded as the sandbox's
+//! [`Profile`] says.
 
-use domain::time::{format_datetime, parse_date};
-use domain::{Channel, MessageKind, Platform};
+mod record;
+mod stats;
+
+use domain::MessageKind;
+use domain::time::parse_date;
 use serde_json::{Map, Value, json};
 
-use super::device::DeviceClass;
-use super::model::{ClassCounters, Sim};
+use super::profile::Profile;
 use super::task::Task;
 use super::wire::ApiError;
 use super::world::{MONTH_MS, World};
+use record::{Answer, record_json};
 use tpns::lenient::{int_of, text_of};
 
-/// Per-task statistics go back 30 days (§4.1).
+/// Per-task statistics go back 30 days (§4.1), counted like the records' month from the push
+/// time (see [`World::find`]).
 const STATS_MAX_AGE_MS: i64 = 30 * 86_400_000;
 const DAY_MS: i64 = 86_400_000;
 
@@ -29,19 +34,21 @@ pub(crate) fn is_single_record_query(body: &Value) -> bool {
     body.get("pushId").or_else(|| body.get("pushid")).is_some()
 }
 
-/// §3.1. The sample answers `pushId` as a number, so the sandbox does too (the list answers
-/// strings, as the table says): a client must read both.
+/// §3.1. The sample answers `pushId` as a number, so the friendly sandbox does too (the list
+/// answers strings, as the table says; the quirky profile the other way round): a client must
+/// read both.
 pub(crate) fn record(
     world: &World,
     app: usize,
     body: &Value,
     now: i64,
+    profile: Profile,
 ) -> Result<Map<String, Value>, ApiError> {
     let id = push_id_of(body).ok_or_else(|| ApiError::missing("pushId"))?;
     let task = world.find(app, &id, now, MONTH_MS)?;
     Ok(payload([(
         "pushRecordData",
-        json!([record_json(world, task, now, true)]),
+        json!([record_json(world, task, now, profile, Answer::Single)]),
     )]))
 }
 
@@ -52,6 +59,7 @@ pub(crate) fn record_list(
     app: usize,
     body: &Value,
     now: i64,
+    profile: Profile,
 ) -> Result<Map<String, Value>, ApiError> {
     let offset_min = world.utc_offset_minutes;
     let date = |key: &str| -> Result<i64, ApiError> {
@@ -109,7 +117,7 @@ pub(crate) fn record_list(
         .into_iter()
         .skip(offset as usize)
         .take(limit as usize)
-        .map(|t| record_json(world, t, now, false))
+        .map(|t| record_json(world, t, now, profile, Answer::List))
         .collect();
     Ok(payload([
         ("count", json!(count)),
@@ -128,104 +136,20 @@ fn push_type_matches(filter: &str, t: &Task) -> bool {
     }
 }
 
-/// §4.1: one row per channel of the app's platform (both Huawei classes under `hw`), then
-/// `all`, in which, as TPNS documents, arrivals confirmed by TPNS, clicks and clears add up only
-/// TPNS's own channel and FCM on Android, while planned and sent add up every channel.
+/// §4.1, see [`stats::channel_rows`].
 pub(crate) fn task_stat(
     world: &World,
     app: usize,
     body: &Value,
     now: i64,
+    profile: Profile,
 ) -> Result<Map<String, Value>, ApiError> {
     let id = push_id_of(body).ok_or_else(|| ApiError::missing("pushId"))?;
     let task = world.find(app, &id, now, STATS_MAX_AGE_MS)?;
-    let platform = world.apps[app].app.platform;
-    let mut rows = Vec::new();
-    let mut all = ClassCounters::default();
-    let mut own = ClassCounters::default();
-    for channel in Channel::ALL {
-        let classes: Vec<DeviceClass> = DeviceClass::ALL
-            .into_iter()
-            .filter(|c| c.channel() == channel && c.platform() == platform)
-            .collect();
-        if classes.is_empty() {
-            continue;
-        }
-        let mut sum = ClassCounters::default();
-        for c in classes {
-            sum.add(&task.counters(&world.sim, now, c));
-        }
-        all.add(&sum);
-        if matches!(channel, Channel::Tpns | Channel::Fcm) {
-            own.add(&sum);
-        }
-        rows.push(
-            json!({ "channel": channel.code(), "pushState": push_state(platform, channel, &sum) }),
-        );
-    }
-    let all_state = if platform == Platform::Ios {
-        push_state(platform, Channel::Apns, &all)
-    } else {
-        json!({
-            "pushActiveUv": all.planned, "pushOnlineUv": all.sent, "arrivalUv": all.arrived,
-            "verifySvcUv": own.arrived, "verifyUv": own.arrived, "clickUv": own.clicked, "cleanupUv": own.cleared,
-        })
-    };
-    rows.push(json!({ "channel": "all", "pushState": all_state }));
-    Ok(payload([("pushStatDataAll", Value::Array(rows))]))
-}
-
-/// iOS rows carry only planned, sent, confirmed arrivals and clicks (§4).
-fn push_state(platform: Platform, channel: Channel, c: &ClassCounters) -> Value {
-    if platform == Platform::Ios {
-        return json!({ "pushActiveUv": c.planned, "pushOnlineUv": c.sent, "verifySvcUv": c.arrived, "clickUv": c.clicked });
-    }
-    let own = matches!(channel, Channel::Tpns | Channel::Fcm);
-    json!({
-        "pushActiveUv": c.planned,
-        "pushOnlineUv": c.sent,
-        "arrivalUv": c.arrived,
-        "verifySvcUv": if own { c.arrived } else { 0 },
-        "callbackVerifySvcUv": if own { 0 } else { c.arrived },
-        "clickUv": c.clicked,
-        "cleanupUv": c.cleared,
-    })
-}
-
-fn record_json(world: &World, t: &Task, now: i64, numeric_id: bool) -> Value {
-    let offset = world.utc_offset_minutes;
-    let sim: &Sim = &world.sim;
-    let mut r = json!({
-        "pushId": if numeric_id { json!(t.push_id) } else { json!(t.push_id.to_string()) },
-        "date": format_datetime(t.start_ms.div_euclid(1000), offset),
-        "createTime": t.created_ms.div_euclid(1000),
-        "title": t.req.title,
-        "content": t.req.content,
-        "status": t.status(sim, now).upstream(),
-        "pushType": t.req.audience.upstream(),
-        "messageType": t.req.message_type.upstream(),
-        "environment": t.req.environment.as_deref().unwrap_or("product"),
-        "expireTime": t.req.expire_secs,
-        "xgMediaResources": "",
-        "multiPkg": t.req.multi_pkg,
-        "groupId": format!("tpns_{}", format_datetime(t.created_ms.div_euclid(1000), offset)[..10].replace('-', "")),
-        "pushConfig": { "android": t.req.android.clone().unwrap_or(json!({})), "ios": t.req.ios.clone().unwrap_or(json!({})), "iot": null },
-        "source": t.req.source,
-    });
-    let map = r.as_object_mut().expect("built as an object");
-    if !t.req.targets.is_empty() {
-        map.insert("targetList".into(), json!(t.req.targets));
-    }
-    if let Some(cid) = t.req.collapse_id {
-        map.insert("collapseID".into(), json!(cid));
-    }
-    if let Some(tags) = &t.req.tag_set {
-        map.insert("tagSet".into(), tags.clone());
-    }
-    if let Some(id) = t.req.upload_id {
-        map.insert("uploadId".into(), json!(id));
-    }
-    r
+    Ok(payload([(
+        "pushStatDataAll",
+        stats::channel_rows(world, app, task, now, profile),
+    )]))
 }
 
 fn int_field(body: &Value, key: &str, default: i64) -> Result<i64, ApiError> {

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::profile::Profile;
 use tpns::{Endpoint, codes};
 
 /// A refusal, as TPNS would word it.
@@ -81,18 +82,49 @@ impl ApiError {
     }
 }
 
-/// Wraps an answer in its endpoint's envelope: snake_case for `/v3/push/*` (the action
-/// endpoints' shape is undocumented, §5.2, so they answer like the push API), camelCase for
-/// `/v3/statistics/*`.
-pub(crate) fn envelope(ep: Endpoint, result: Result<Map<String, Value>, ApiError>) -> Value {
+/// The two envelope styles of `server/docs/tpns.md` §1.4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `ret_code`/`err_msg`, as the push API answers.
+    Snake,
+    /// `retCode`/`errMsg`, as the statistics endpoints answer.
+    Camel,
+}
+
+impl Style {
+    /// The style of an endpoint's answers: snake_case for `/v3/push/*` (the action endpoints'
+    /// shape is undocumented, §5.2, so they answer like the push API), camelCase for
+    /// `/v3/statistics/*`. The quirky profile swaps both, since a client accepts either
+    /// everywhere (§1.4, §9).
+    pub(crate) fn of(ep: Endpoint, profile: Profile) -> Style {
+        let documented = if ep.is_statistics() {
+            Style::Camel
+        } else {
+            Style::Snake
+        };
+        match (profile, documented) {
+            (Profile::Quirky, Style::Snake) => Style::Camel,
+            (Profile::Quirky, Style::Camel) => Style::Snake,
+            (_, style) => style,
+        }
+    }
+}
+
+/// Wraps an answer in its endpoint's envelope (see [`Style::of`]).
+pub(crate) fn envelope(
+    ep: Endpoint,
+    profile: Profile,
+    result: Result<Map<String, Value>, ApiError>,
+) -> Value {
     let (code, message, payload) = match result {
         Ok(payload) => (codes::OK, None, payload),
         Err(e) => (e.code, Some(e.message), Map::new()),
     };
-    let mut out = if ep.is_statistics() {
-        json!({ "retCode": code, "errMsg": message.unwrap_or_else(|| "NO_ERROR".into()) })
-    } else {
-        json!({ "ret_code": code, "err_msg": message.unwrap_or_default() })
+    let mut out = match Style::of(ep, profile) {
+        Style::Camel => {
+            json!({ "retCode": code, "errMsg": message.unwrap_or_else(|| "NO_ERROR".into()) })
+        }
+        Style::Snake => json!({ "ret_code": code, "err_msg": message.unwrap_or_default() }),
     };
     if let Value::Object(map) = &mut out {
         map.extend(payload);
@@ -109,16 +141,41 @@ mod tests {
         let mut payload = Map::new();
         payload.insert("push_id".into(), json!("1"));
         assert_eq!(
-            envelope(Endpoint::Push, Ok(payload)),
+            envelope(Endpoint::Push, Profile::Friendly, Ok(payload)),
             json!({"ret_code": 0, "err_msg": "", "push_id": "1"})
         );
         assert_eq!(
-            envelope(Endpoint::Record, Err(ApiError::not_found())),
+            envelope(
+                Endpoint::Record,
+                Profile::Sparse,
+                Err(ApiError::not_found())
+            ),
             json!({"retCode": 1008015, "errMsg": "push id not exist"})
         );
         assert_eq!(
-            envelope(Endpoint::Stop, Err(ApiError::too_fast()))["ret_code"],
+            envelope(Endpoint::Stop, Profile::Friendly, Err(ApiError::too_fast()))["ret_code"],
             1008028
+        );
+    }
+
+    #[test]
+    fn the_quirky_profile_answers_every_endpoint_in_the_other_style() {
+        for ep in Endpoint::ALL {
+            let friendly = Style::of(ep, Profile::Friendly);
+            assert_ne!(Style::of(ep, Profile::Quirky), friendly, "{ep}");
+            assert_eq!(Style::of(ep, Profile::Sparse), friendly, "{ep}");
+        }
+        assert_eq!(
+            envelope(Endpoint::Cancel, Profile::Quirky, Ok(Map::new())),
+            json!({"retCode": 0, "errMsg": "NO_ERROR"})
+        );
+        assert_eq!(
+            envelope(
+                Endpoint::TaskStat,
+                Profile::Quirky,
+                Err(ApiError::not_found())
+            ),
+            json!({"ret_code": 1008015, "err_msg": "push id not exist"})
         );
     }
 }

@@ -1,10 +1,11 @@
 //! The sandbox's state: apps, their populations and tasks, and the four actions with the use
 //! limits of `server/docs/tpns.md` §5.1 and `server/docs/product.md` ("The four actions").
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use domain::time::format_datetime;
 use domain::{Audience, Platform, Status};
+use serde_json::Value;
 
 use super::apps::SandboxApp;
 use super::device::{CLASSES, DeviceClass, population};
@@ -15,6 +16,9 @@ use super::wire::ApiError;
 
 /// TPNS keeps task information for one month (§3.1, §8).
 pub(crate) const MONTH_MS: i64 = 31 * 86_400_000;
+/// The push bodies kept per app for the test controls: the latest ones, so that a long-running
+/// sandbox's memory stays bounded.
+pub(crate) const KEPT_PUSHES: usize = 1_000;
 
 const TERMINATE_AUDIENCES: [Audience; 3] = [Audience::All, Audience::AccountList, Audience::Tag];
 const CANCEL_AUDIENCES: [Audience; 3] = [Audience::All, Audience::Tag, Audience::PackageAccount];
@@ -36,9 +40,23 @@ pub(crate) struct AppWorld {
     /// Collapse id → the latest task carrying it.
     collapse: HashMap<i64, u64>,
     pub ledger: Ledger,
+    /// The bodies of the latest [`KEPT_PUSHES`] pushes accepted through `/v3/push/app`, oldest
+    /// first, each with the push ID it got under `_push_id`.
+    pub pushes: VecDeque<Value>,
 }
 
 impl AppWorld {
+    /// Keeps an accepted push's body (dropping the oldest beyond [`KEPT_PUSHES`]).
+    pub(crate) fn keep_push(&mut self, mut body: Value, push_id: u64) {
+        if let Value::Object(map) = &mut body {
+            map.insert("_push_id".into(), Value::String(push_id.to_string()));
+        }
+        if self.pushes.len() == KEPT_PUSHES {
+            self.pushes.pop_front();
+        }
+        self.pushes.push_back(body);
+    }
+
     pub(crate) fn task(&self, push_id: u64) -> Option<&Task> {
         self.index.get(&push_id).map(|&i| &self.tasks[i])
     }
@@ -74,6 +92,7 @@ impl World {
                 index: HashMap::new(),
                 collapse: HashMap::new(),
                 ledger: Ledger::default(),
+                pushes: VecDeque::new(),
             })
             .collect();
         World {
@@ -101,8 +120,15 @@ impl World {
             .find_map(|a| a.task(push_id).map(|t| (a, t)))
     }
 
-    /// A task of `app` by the ID a request carries; 1008015 when unknown to this app or older
-    /// than `max_age_ms`.
+    /// A task of `app` by the ID a request carries; 1008015 when unknown to this app or pushed
+    /// more than `max_age_ms` ago.
+    ///
+    /// TPNS says only tasks "from the last month" can be queried (§3.1, §8) without saying from
+    /// when. The age is measured from the task's push time (its `send_time`, or its creation
+    /// for an immediate push), so a task scheduled up to 90 days ahead (§2.4) stays reachable
+    /// from its creation until a month after it went out: measured from creation, a task
+    /// scheduled 60 days ahead would become unknown before it was sent and could never be
+    /// canceled (INFERRED). The time-range list (§3.2) still selects by creation day.
     pub(crate) fn find(
         &self,
         app: usize,
@@ -113,7 +139,7 @@ impl World {
         let id: u64 = raw_id.trim().parse().map_err(|_| ApiError::not_found())?;
         self.apps[app]
             .task(id)
-            .filter(|t| now - t.created_ms <= max_age_ms)
+            .filter(|t| now - t.start_ms <= max_age_ms)
             .ok_or_else(ApiError::not_found)
     }
 
@@ -123,8 +149,11 @@ impl World {
     }
 
     /// Creates a task at clock time `now`. A `collapse_id` makes it an override (§5): the old
-    /// task is marked overridden, its deliveries stop, its notification is replaced on the
-    /// classes that can, and, without `force_collapse`, the others get nothing new.
+    /// task is marked overridden, its deliveries stop, and its notification is replaced on the
+    /// classes TPNS names as able to ([`DeviceClass::replaces_in_place`]: its own channel,
+    /// Xiaomi, Meizu, Huawei EMUI 10+, APNs). The others (vivo, OPPO, older Huawei, Honor, FCM)
+    /// follow `force_collapse`: with it they get the new notification and show both, without
+    /// it they get nothing new.
     pub(crate) fn create(
         &mut self,
         app: usize,

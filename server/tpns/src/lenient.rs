@@ -80,6 +80,18 @@ pub fn opt_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Er
     })
 }
 
+/// A JSON object, also when it arrives as a string holding one (as some of TPNS's answers nest
+/// JSON in strings, `custom_content` among them).
+pub fn opt_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Object(m) => Some(Value::Object(m)),
+        Value::String(s) => serde_json::from_str::<Value>(&s)
+            .ok()
+            .filter(Value::is_object),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

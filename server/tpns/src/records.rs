@@ -19,18 +19,21 @@ pub struct PushResponse {
     pub environment: Option<String>,
 }
 
-/// One task as the task-information query describes it (§3.1).
+/// One task as the task-information query describes it (§3.1). Keys are read in the documented
+/// camelCase and also in snake_case (`push_id`, `create_time`, …), as the push API spells its
+/// fields: no source shows a record so (UNCONFIRMED), but the sandbox's quirky profile sends
+/// one to keep the reader honest. `collapseID` keeps its odd spelling.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PushRecord {
     /// A string in the table, a number in the single-task sample: both accepted.
-    #[serde(deserialize_with = "lenient::string")]
+    #[serde(alias = "push_id", deserialize_with = "lenient::string")]
     pub push_id: String,
     /// Push time, `YYYY-MM-DD hh:mm:ss` in TPNS's time zone.
     #[serde(deserialize_with = "lenient::string")]
     pub date: String,
     /// Unix seconds (newer Chinese pages only).
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(alias = "create_time", deserialize_with = "lenient::opt_i64")]
     pub create_time: Option<i64>,
     #[serde(deserialize_with = "lenient::string")]
     pub title: String,
@@ -40,32 +43,45 @@ pub struct PushRecord {
     #[serde(deserialize_with = "lenient::string")]
     pub status: String,
     /// `all`, `tag`, `token_list`, `account_list`, `package_account_push`, …
-    #[serde(deserialize_with = "lenient::string")]
+    #[serde(alias = "push_type", deserialize_with = "lenient::string")]
     pub push_type: String,
     /// `notify` or `message` (the intl table once said `notification`).
-    #[serde(deserialize_with = "lenient::string")]
+    #[serde(alias = "message_type", deserialize_with = "lenient::string")]
     pub message_type: String,
     #[serde(deserialize_with = "lenient::opt_string")]
     pub environment: Option<String>,
     /// Offline-storage period, seconds.
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(alias = "expire_time", deserialize_with = "lenient::opt_i64")]
     pub expire_time: Option<i64>,
     /// The override key; note the spelling of the answer (`collapseID`) against the request's
     /// `collapse_id`.
-    #[serde(rename = "collapseID", deserialize_with = "lenient::opt_i64")]
+    #[serde(
+        rename = "collapseID",
+        alias = "collapseId",
+        alias = "collapse_id",
+        deserialize_with = "lenient::opt_i64"
+    )]
     pub collapse_id: Option<i64>,
     /// Tokens or accounts of a `token_list`/`account_list` task.
-    #[serde(deserialize_with = "lenient::string_list")]
+    #[serde(alias = "target_list", deserialize_with = "lenient::string_list")]
     pub target_list: Vec<String>,
-    #[serde(deserialize_with = "lenient::opt_value")]
+    #[serde(alias = "tag_set", deserialize_with = "lenient::opt_value")]
     pub tag_set: Option<Value>,
-    #[serde(deserialize_with = "lenient::opt_i64")]
+    #[serde(alias = "upload_id", deserialize_with = "lenient::opt_i64")]
     pub upload_id: Option<i64>,
     /// `api` (REST API) or `web` (TPNS's console).
     #[serde(deserialize_with = "lenient::opt_string")]
     pub source: Option<String>,
-    #[serde(deserialize_with = "lenient::opt_bool")]
+    #[serde(alias = "multi_pkg", deserialize_with = "lenient::opt_bool")]
     pub multi_pkg: Option<bool>,
+    /// The message's platform bodies as TPNS keeps them (`{android: {action, custom_content,
+    /// n_ch_id, …}, ios: {aps, …}}`, §3.1): what an override carries over.
+    #[serde(alias = "push_config", deserialize_with = "lenient::opt_object")]
+    pub push_config: Option<Value>,
+    /// A recurring push's schedule (`loop_param` of the push API, §2.4). UNCONFIRMED: no record
+    /// sample shows one; read under either spelling.
+    #[serde(alias = "loop_param", deserialize_with = "lenient::opt_value")]
+    pub loop_param: Option<Value>,
 }
 
 /// The time-range query (§3.2). Dates are `YYYY-MM-DD` in TPNS's time zone and must lie within
@@ -170,6 +186,34 @@ mod tests {
         assert_eq!(r.multi_pkg, Some(false));
         assert!(r.target_list.is_empty());
         assert_eq!(r.tag_set, None);
+    }
+
+    #[test]
+    fn a_record_reads_snake_case_keys_and_numbers_as_strings() {
+        let r: PushRecord = serde_json::from_value(json!({
+            "push_id": "3900000001", "date": "2025-03-10 10:00:00", "create_time": "1741572000",
+            "title": "t", "content": "c", "status": "PUSH_STARTED", "push_type": "tag",
+            "message_type": "notify", "expire_time": "86400", "collapseID": "123",
+            "tag_set": {"op": "OR", "tagWithType": []}, "upload_id": "36217",
+            "target_list": ["a"], "multi_pkg": "false", "push_config": {"android": {}},
+            "loop_param": {"loopType": 1}, "group_id": "tpns_20250310"
+        }))
+        .unwrap();
+        assert_eq!(r.push_id, "3900000001");
+        assert_eq!(r.create_time, Some(1_741_572_000));
+        assert_eq!(
+            (r.push_type.as_str(), r.message_type.as_str()),
+            ("tag", "notify")
+        );
+        assert_eq!(r.expire_time, Some(86_400));
+        assert_eq!(r.collapse_id, Some(123));
+        assert_eq!(r.upload_id, Some(36_217));
+        assert_eq!(r.target_list, ["a"]);
+        assert_eq!(r.multi_pkg, Some(false));
+        assert!(r.tag_set.is_some() && r.push_config.is_some() && r.loop_param.is_some());
+        let camel: PushRecord =
+            serde_json::from_value(json!({"pushId": 1, "collapseId": 5})).unwrap();
+        assert_eq!((camel.push_id.as_str(), camel.collapse_id), ("1", Some(5)));
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub struct PushRequest {
     /// The override key read from the old task's `collapseID` (§5, step 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collapse_id: Option<i64>,
-    /// Whether devices that cannot replace a notification (OPPO, vivo, Huawei below EMUI 10)
-    /// still get the override.
+    /// Whether devices that cannot replace a notification still get the override: every channel
+    /// but the ones TPNS names as able to (its own, Xiaomi, Meizu, Huawei EMUI 10+, APNs), i.e.
+    /// OPPO, vivo, Huawei below EMUI 10, Honor, FCM (§5.1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub force_collapse: Option<bool>,
     /// Echoed back in the answer.
@@ -53,6 +54,11 @@ pub struct PushRequest {
     /// Throttle, 1,000–50,000 per second, for all/tag/package pushes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub push_speed: Option<u32>,
+    /// A recurring push (§2.4; all, tag and account packages): `{startDate, endDate, loopType,
+    /// loopDayIndexs, dayTimes}`, passed through as JSON since the spelling of `dayTimes` is
+    /// UNCONFIRMED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_param: Option<Value>,
 }
 
 impl PushRequest {
@@ -85,6 +91,7 @@ impl PushRequest {
             force_collapse: None,
             seq: None,
             push_speed: None,
+            loop_param: None,
         }
     }
 }

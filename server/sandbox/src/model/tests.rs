@@ -101,17 +101,19 @@ fn the_offline_period_ends_in_clock_time_whatever_the_speedup() {
 }
 
 #[test]
-fn only_oppo_vivo_and_old_huawei_cannot_replace_a_notification() {
-    let cannot: Vec<_> = DeviceClass::ALL
+fn only_the_channels_tpns_names_replace_a_notification_in_place() {
+    let can: Vec<_> = DeviceClass::ALL
         .into_iter()
-        .filter(|c| !c.replaces_in_place())
+        .filter(|c| c.replaces_in_place())
         .collect();
     assert_eq!(
-        cannot,
+        can,
         [
-            DeviceClass::HuaweiLegacy,
-            DeviceClass::Oppo,
-            DeviceClass::Vivo
+            DeviceClass::Tpns,
+            DeviceClass::HuaweiModern,
+            DeviceClass::Xiaomi,
+            DeviceClass::Meizu,
+            DeviceClass::Apns
         ]
     );
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use domain::time::format_datetime;
 use domain::{Audience, MessageKind};
-use sandbox::SandboxSettings;
+use sandbox::{Profile, SandboxSettings};
 use sandbox::{Sandbox, SandboxConfig, SandboxHandle, TaskSpec, demo_apps};
 use serde_json::Value;
 use tpns::AuthScheme;
@@ -28,6 +28,11 @@ impl TestSandbox {
     /// No history, no background traffic, a fixed seed, the admin API on.
     pub async fn start() -> TestSandbox {
         TestSandbox::start_with(|_| {}).await
+    }
+
+    /// As [`TestSandbox::start`], answering as `profile` says.
+    pub async fn with_profile(profile: Profile) -> TestSandbox {
+        TestSandbox::start_with(|c| c.settings.profile = profile).await
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut SandboxConfig)) -> TestSandbox {
@@ -153,3 +158,29 @@ pub fn month_query(limit: u32) -> RecordQuery {
         push_type: None,
     }
 }
+
+/// Runs contract tests once per answer profile: `every_profile!(name, …)` turns each
+/// `async fn name(profile: Profile)` of the calling module into the tests `name::friendly`,
+/// `name::sparse` and `name::quirky`, so that a failure names the profile it failed under.
+macro_rules! every_profile {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn friendly() {
+                super::$test(sandbox::Profile::Friendly).await
+            }
+            #[tokio::test]
+            async fn sparse() {
+                super::$test(sandbox::Profile::Sparse).await
+            }
+            #[tokio::test]
+            async fn quirky() {
+                super::$test(sandbox::Profile::Quirky).await
+            }
+        }
+    )*};
+}
+pub(crate) use every_profile;
+
+// `every_profile!` runs each of `Profile::ALL`: a new profile must be added there too.
+const _: () = assert!(Profile::ALL.len() == 3);

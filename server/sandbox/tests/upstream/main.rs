@@ -2,6 +2,7 @@
 //! clock wherever simulated time matters.
 
 mod contract;
+mod controls;
 mod effects;
 mod faults;
 mod helpers;

@@ -87,6 +87,36 @@ async fn the_history_holds_a_realistic_mix_of_statuses_audiences_and_message_typ
         records.iter().any(|r| r.title.starts_with("Correction: ")),
         "the override tasks"
     );
+    // They say what a real app's pushes say: a click action of each kind, custom content as
+    // a JSON string, a notification channel, and some are recurring.
+    let android: Vec<&serde_json::Value> = records
+        .iter()
+        .filter(|r| r.message_type == "notify")
+        .filter_map(|r| r.push_config.as_ref().map(|c| &c["android"]))
+        .collect();
+    let action_types: BTreeSet<i64> = android
+        .iter()
+        .filter_map(|a| a["action"]["action_type"].as_i64())
+        .collect();
+    assert_eq!(action_types, BTreeSet::from([1, 2, 3]));
+    assert!(android.iter().all(|a| {
+        a["n_ch_id"].is_string()
+            && a["custom_content"]
+                .as_str()
+                .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+                .is_some_and(|c| c.is_object())
+    }));
+    assert!(
+        android
+            .iter()
+            .any(|a| a["action"]["browser"]["url"].as_str().is_some())
+    );
+    let recurring: Vec<&PushRecord> = records.iter().filter(|r| r.loop_param.is_some()).collect();
+    assert!(!recurring.is_empty(), "a recurring task");
+    assert!(recurring.iter().all(|r| {
+        ["all", "tag", "package_account_push"].contains(&r.push_type.as_str())
+            && r.loop_param.as_ref().unwrap()["dayTimes"].is_array()
+    }));
     // Recall is offline for the news app: its history has no recalled task.
     assert!(
         all_records(&sb, NEWS)

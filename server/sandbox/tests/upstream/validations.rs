@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use domain::{Audience, Status};
 use sandbox::TaskSpec;
+use serde_json::{Value, json};
 use tpns::{TpnsError, UpstreamKind};
 
 use crate::helpers::*;
@@ -140,6 +141,68 @@ async fn expire_time_must_lie_within_72_hours_and_short_values_are_raised_to_800
     assert_eq!(
         sb.client.push_record(&c, &id).await.unwrap().expire_time,
         Some(800)
+    );
+}
+
+#[tokio::test]
+async fn loop_param_is_checked_and_only_allowed_for_all_tag_and_account_packages() {
+    let sb = TestSandbox::start().await;
+    let c = sb.creds(ANDROID);
+    let good = json!({
+        "startDate": "2025-03-10", "endDate": "2025-04-30", "loopType": 1,
+        "loopDayIndexs": [], "dayTimes": ["08:00:00", "20:00:00"]
+    });
+    let with = |base: &Value, key: &str, v: Value| {
+        let mut lp = base.clone();
+        lp[key] = v;
+        lp
+    };
+    let mut tokens = token_push(2);
+    tokens.loop_param = Some(good.clone());
+    assert_eq!(code(sb.client.push(&c, &tokens).await), Some(1008007));
+    let mut req = push(Audience::All, "Daily briefing");
+    for (bad, expected) in [
+        (json!("daily"), 1008007),
+        (with(&good, "loopType", json!(4)), 1008007),
+        (with(&good, "endDate", json!("2025-06-30")), 1008007),
+        (with(&good, "endDate", json!("2025-03-09")), 1008007),
+        (with(&good, "startDate", json!("10/03/2025")), 1008007),
+        (with(&good, "dayTimes", json!(["8am"])), 1008007),
+        (with(&good, "dayTimes", json!([])), 1008002),
+        (
+            with(
+                &with(&good, "loopType", json!(2)),
+                "loopDayIndexs",
+                json!([7]),
+            ),
+            1008007,
+        ),
+    ] {
+        req.loop_param = Some(bad.clone());
+        sb.advance(Duration::from_secs(1));
+        assert_eq!(
+            code(sb.client.push(&c, &req).await),
+            Some(expected),
+            "{bad}"
+        );
+    }
+    assert!(sb.handle.pushes(ANDROID).is_empty());
+    // The SDKs' `DayTimes` spelling is read too (which one TPNS reads is UNCONFIRMED).
+    let mut sdk = good.clone();
+    if let Some(m) = sdk.as_object_mut() {
+        let times = m.remove("dayTimes").unwrap();
+        m.insert("DayTimes".into(), times);
+    }
+    req.loop_param = Some(sdk);
+    sb.advance(Duration::from_secs(1));
+    let id = sb.client.push(&c, &req).await.unwrap().push_id;
+    assert!(
+        sb.client
+            .push_record(&c, &id)
+            .await
+            .unwrap()
+            .loop_param
+            .is_some()
     );
 }
 

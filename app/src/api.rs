@@ -6,4 +6,5 @@ pub mod admin;
 pub mod apps;
 pub mod audit;
 pub mod auth;
+pub mod codec;
 pub mod tasks;

@@ -19,7 +19,7 @@ pub struct AppInfo {
 }
 
 use crate::domain::{
-    Action, Audience, Channel, Counters, MessageKind, Refusal, Source, Status, rules::TaskFacts,
+    Action, Audience, Counters, MessageKind, Refusal, Source, Status, rules::TaskFacts,
 };
 
 /// The Task List's filters, sort and page, as they appear in the URL.
@@ -64,6 +64,8 @@ pub struct TaskRow {
     pub last_synced_at: Option<i64>,
     pub stale: bool,
     pub facts: TaskFacts,
+    /// A recurring push (`loop_param`).
+    pub recurring: bool,
     pub version: i64,
 }
 
@@ -104,9 +106,18 @@ pub struct TaskDetail {
     pub collapse_id: Option<i64>,
     pub overrides: Option<String>,
     pub overridden_by: Option<String>,
-    pub channels: Vec<(Channel, Counters)>,
+    /// Per channel, by its name (`domain::channel_label`: Pushdeck's name for a channel it
+    /// knows, TPNS's code for one it does not), in the table's order.
+    pub channels: Vec<(String, Counters)>,
     pub stats_synced_at: Option<i64>,
     pub cannot_replace: CannotReplace,
+    /// Devices where the task is shown and not clicked on channels a recall reaches.
+    pub recall_reach: u64,
+    /// The original's click action (Android), which the override dialog lets the operator
+    /// correct, as [`crate::domain::ClickAction::slug`] (empty where TPNS's record does not
+    /// say), and its web address or intent.
+    pub click_kind: String,
+    pub click_target: String,
     pub history: Vec<AuditEntry>,
     pub now: i64,
     pub utc_offset_minutes: i32,
@@ -119,14 +130,15 @@ pub struct TaskDetail {
     pub form_key: String,
 }
 
-/// Android devices of a task on channels that cannot replace a shown notification (vivo, OPPO,
-/// Huawei below EMUI 10): the override dialog's question is about them.
+/// Android devices of a task on channels that cannot replace a shown notification (every
+/// channel but TPNS's own, Xiaomi, Meizu and Huawei EMUI 10+): the override dialog's question is
+/// about them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CannotReplace {
-    pub vivo: u64,
-    pub oppo: u64,
-    /// Estimated: TPNS reports Huawei as one channel; the app's configured share is below EMUI 10.
-    pub huawei_legacy_estimate: u64,
+    /// Per channel, its name and devices, as the dialog shows them ("vivo 1,200, OPPO 800,
+    /// …"; Huawei below EMUI 10 estimated from the app's configured share, as TPNS reports
+    /// Huawei as one channel).
+    pub parts: String,
     pub total: u64,
     /// Of them, devices the original already reached.
     pub already_shown: u64,
@@ -147,6 +159,9 @@ pub struct ActionRequest {
     pub title: Option<String>,
     pub content: Option<String>,
     pub choice: Option<crate::domain::OverrideChoice>,
+    /// For an Android override: where the corrected notification takes the user (`None`:
+    /// as the original did).
+    pub click: Option<crate::domain::ClickAction>,
 }
 
 /// How an action ended.
@@ -207,6 +222,7 @@ impl ActionRequest {
         title: Option<String>,
         content: Option<String>,
         choice: Option<&str>,
+        click: ClickForm,
     ) -> Result<ActionRequest, crate::error::AppError> {
         use crate::error::AppError;
         let push_id = crate::domain::PushId::parse(&push_id)
@@ -221,6 +237,22 @@ impl ActionRequest {
                     "Choose Continue delivery or Abort for these devices.",
                 )
             })?),
+        };
+        let click = match click
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            None => None,
+            Some(kind) => Some(
+                crate::domain::ClickAction::from_form(
+                    kind,
+                    click.url.as_deref(),
+                    click.intent.as_deref(),
+                )
+                .map_err(|(field, message)| AppError::validation(field, message))?,
+            ),
         };
         if idempotency_key.trim().is_empty() || idempotency_key.len() > 100 {
             return Err(AppError::validation(
@@ -237,8 +269,18 @@ impl ActionRequest {
             title,
             content,
             choice,
+            click,
         })
     }
+}
+
+/// The override dialog's click-action fields as the form sends them.
+#[derive(Clone, Debug, Default)]
+pub struct ClickForm {
+    /// `app`, `url` or `intent`; absent: keep the original's.
+    pub kind: Option<String>,
+    pub url: Option<String>,
+    pub intent: Option<String>,
 }
 
 /// The signed-in user, as the pages see them.

@@ -27,6 +27,8 @@ export type TaskOptions = {
   audience?: "all" | "tag" | "token_list" | "account_list" | "package_account_push";
   title?: string;
   sendInSecs?: number;
+  /** The push's `android` body (click action, custom content), as the app's backend sent it. */
+  android?: Record<string, unknown>;
 };
 
 let counter = 0;
@@ -40,6 +42,7 @@ export async function createTask(request: APIRequestContext, o: TaskOptions = {}
       audience: o.audience ?? "tag",
       title: o.title ?? `E2E ${Date.now().toString(36)}-${counter} spring sale`,
       send_in_secs: o.sendInSecs,
+      android: o.android,
     },
   });
   expect(res.ok(), await res.text()).toBeTruthy();

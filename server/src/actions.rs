@@ -67,10 +67,15 @@ pub struct ActionService {
     /// A pending intent older than this is settled even if its owner still beats: longer than
     /// the pipeline's worst case (several upstream calls, each with its timeout and retries).
     pub(crate) orphan_after_ms: i64,
+    /// The spacing of an app's all/tag/package pushes (`upstream.pushes_per_second`); 0: none.
+    pub(crate) push_spacing_ms: i64,
 }
 
 const MAX_TITLE: usize = 200;
 const MAX_CONTENT: usize = 2000;
+const PUSH_SPACING_MARGIN_MS: i64 = 100;
+/// How long an override waits for its push turn within the operator's request.
+const PUSH_TURN_WAIT: Duration = Duration::from_secs(5);
 /// How long a double submit waits for the first request's outcome before answering "in progress".
 const SAME_KEY_WAIT: Duration = Duration::from_secs(15);
 
@@ -96,6 +101,12 @@ impl ActionService {
             utc_offset_minutes: config.utc_offset_minutes(),
             call_window_ms: call_ms as i64 + 5_000,
             orphan_after_ms: (call_ms as i64 * 8).max(120_000),
+            // With a margin, so that a push that travels faster than the one before it still
+            // lands in TPNS's next second.
+            push_spacing_ms: match upstream.pushes_per_second {
+                0 => 0,
+                n => 1_000 / i64::from(n) + PUSH_SPACING_MARGIN_MS,
+            },
         }
     }
 
@@ -143,6 +154,8 @@ impl ActionService {
         };
         let params = serde_json::json!({
             "title": req.title, "content": req.content, "choice": req.choice.map(|c| c.slug()),
+            "click": req.click.as_ref().map(|c| c.slug()),
+            "click_target": req.click.as_ref().and_then(|c| c.target()),
             "collapse_id": plan.as_ref().map(|p| p.collapse_id),
         })
         .to_string();
@@ -193,6 +206,19 @@ impl ActionService {
             .set_in_flight(&app.id, &req.push_id, Some(req.action))
             .await?;
         self.feed.publish(&app.id, &req.push_id).await;
+        // TPNS takes one all/tag/package push a second per app: wait for our turn rather than
+        // be refused with 1008028. Nothing is sent if the turn does not come in time.
+        if req.action == Action::Override {
+            let turn = self.wait_push_turn(app, task.audience).await;
+            if !matches!(turn, Ok(true)) {
+                let err = turn.err().unwrap_or_else(|| ActionError::Unavailable(
+                    "Other pushes of this app are queued (TPNS takes one a second). Nothing was sent; try again in a moment.".into(),
+                ));
+                // Nothing was sent: settle now rather than leave the task in flight for the
+                // reconciler.
+                return self.settle_refused(app, actor, req, &intent, err).await;
+            }
+        }
         // The last step before the call: if this process stalled and the reconciler took it
         // for dead and settled the intent meanwhile, nothing is sent.
         if !self
@@ -208,6 +234,41 @@ impl ActionService {
             .await;
         self.feed.publish(&app.id, &req.push_id).await;
         outcome
+    }
+
+    /// Waits, at most [`PUSH_TURN_WAIT`], for this app's next push slot (TPNS: one all, tag or
+    /// package push a second per app, `server/docs/tpns.md` §8; list pushes are not limited).
+    /// The slot is shared by every instance through a spacing gate, read against each
+    /// instance's clock: instances are assumed to keep time (NTP) within the gate's 100 ms
+    /// margin. Under a manual test clock that does not move, a second turn never comes.
+    async fn wait_push_turn(
+        &self,
+        app: &UpstreamApp,
+        audience: Audience,
+    ) -> Result<bool, ActionError> {
+        if self.push_spacing_ms == 0
+            || !matches!(
+                audience,
+                Audience::All | Audience::Tag | Audience::PackageAccount | Audience::PackageToken
+            )
+        {
+            return Ok(true);
+        }
+        let gate = format!("{}:push", app.id);
+        let deadline = tokio::time::Instant::now() + PUSH_TURN_WAIT;
+        loop {
+            if self
+                .store
+                .pass_spacing_gate(&gate, self.clock.now_ms(), self.push_spacing_ms)
+                .await?
+            {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(false);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     async fn stored(&self, app: &UpstreamApp, push_id: &str) -> Result<StoredTask, ActionError> {
@@ -408,7 +469,13 @@ fn validate_for(req: &ActionRequest, task: &StoredTask) -> Result<(), ActionErro
     if task.platform == Platform::Android && req.choice.is_none() {
         return Err(ActionError::Validation {
             field: "choice",
-            message: "Choose what happens on vivo, OPPO and old Huawei devices: Continue delivery or Abort for these devices.".into(),
+            message: "Choose what happens on devices that cannot replace a notification (vivo, OPPO, Honor, FCM, old Huawei): Continue delivery or Abort for these devices.".into(),
+        });
+    }
+    if task.platform != Platform::Android && req.click.is_some() {
+        return Err(ActionError::Validation {
+            field: "click",
+            message: "Where a notification opens can be changed for Android tasks only; on iOS the override keeps the original's.".into(),
         });
     }
     Ok(())

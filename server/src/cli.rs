@@ -75,6 +75,12 @@ pub struct SandboxArgs {
     /// Without one, a seed is drawn and logged.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// How strictly the sandbox answers: `friendly` (every field, the default), `sparse` (records
+    /// without `createTime` and the optional fields, as older TPNS pages show them) or `quirky`
+    /// (the spelling and type variants TPNS's documents disagree on, channels and statuses
+    /// Pushdeck does not know). See server/docs/tpns.md §10.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    pub profile: Option<sandbox::Profile>,
     /// Seconds between tasks created "by the app's backend", per app (0: none). Default 45.
     #[arg(long, value_name = "SECS")]
     pub background_every: Option<f64>,
@@ -304,6 +310,7 @@ impl SandboxArgs {
         };
         s.speedup = self.speedup.unwrap_or(s.speedup);
         s.seed = self.seed.or(s.seed);
+        s.profile = self.profile.unwrap_or(s.profile);
         s.background_every_secs = self.background_every.unwrap_or(s.background_every_secs);
         s.history_days = self.history_days.unwrap_or(s.history_days);
         s.history_per_day = self.history_per_day.unwrap_or(s.history_per_day);
@@ -312,6 +319,13 @@ impl SandboxArgs {
         s.admin_api |= self.admin_api;
         s
     }
+}
+
+fn parse_profile(s: &str) -> Result<sandbox::Profile, String> {
+    sandbox::Profile::from_slug(s).ok_or_else(|| {
+        let all: Vec<&str> = sandbox::Profile::ALL.iter().map(|p| p.slug()).collect();
+        format!("one of {}", all.join(", "))
+    })
 }
 
 /// `pushdeck sandbox`: the sandbox alone, with the demo apps, until Ctrl-C or SIGTERM.

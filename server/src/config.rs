@@ -148,6 +148,10 @@ pub struct UpstreamConfig {
     pub request_timeout_secs: f64,
     /// Retries of calls that are safe to repeat (queries, stop, cancel); never of a push.
     pub retries: u32,
+    /// All, tag and package pushes a second per app that TPNS accepts (1 on the documented
+    /// plans, `server/docs/tpns.md` §8): an override waits its turn rather than be refused.
+    /// 0 turns the pacing off.
+    pub pushes_per_second: u32,
 }
 
 impl Default for UpstreamConfig {
@@ -156,6 +160,7 @@ impl Default for UpstreamConfig {
             connect_timeout_secs: 3.0,
             request_timeout_secs: 10.0,
             retries: 2,
+            pushes_per_second: 1,
         }
     }
 }

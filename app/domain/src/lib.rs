@@ -3,6 +3,7 @@
 //! enable buttons and say why one is disabled) and the server (to enforce the same rules before it
 //! calls TPNS) decide with the same code.
 
+pub mod click;
 pub mod fmt;
 pub mod push_id;
 pub mod rules;
@@ -10,6 +11,7 @@ pub mod task;
 pub mod time;
 pub mod user;
 
+pub use click::ClickAction;
 pub use push_id::PushId;
 pub use rules::{DoneAction, Refusal, RefusalKind, RuleContext, check};
 pub use task::*;

@@ -19,6 +19,9 @@ pub async fn perform_action(
     title: Option<String>,
     content: Option<String>,
     choice: Option<String>,
+    click: Option<String>,
+    url: Option<String>,
+    intent: Option<String>,
 ) -> Result<ActionOutcome, AppError> {
     let request = crate::dto::ActionRequest::from_form(
         app,
@@ -29,6 +32,11 @@ pub async fn perform_action(
         title,
         content,
         choice.as_deref(),
+        crate::dto::ClickForm {
+            kind: click,
+            url,
+            intent,
+        },
     )?;
     let (console, parts) = crate::ports::console()?;
     let outcome = console.act(&parts, request).await?;

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use crate::api::actions::{PerformAction, perform_action};
+use crate::domain::click::refusals;
 use crate::domain::fmt::thousands;
 use crate::domain::rules::impact;
 use crate::domain::{Action, Audience, Counters, OverrideChoice, Platform};
@@ -26,6 +27,11 @@ pub struct DialogTask {
     pub totals: Counters,
     pub collapse_id: Option<i64>,
     pub cannot_replace: CannotReplace,
+    /// Devices where it is shown and not clicked on channels a recall reaches.
+    pub recall_reach: u64,
+    /// The original's click action (Android): `app`, `url` or `intent` (empty where TPNS's
+    /// record does not say), and its web address or intent.
+    pub click: (String, String),
 }
 
 /// How a dialog is opened: in place (hydrated), or rendered open by the server.
@@ -49,6 +55,8 @@ pub fn ActionDialog(
     action: Action,
     state: DialogState,
     #[prop(into)] on_done: Callback<ActionOutcome>,
+    /// Server-rendered fields placed in the dialog (the override's click action).
+    extra: Option<Children>,
 ) -> impl IntoView {
     let ssr_open = state.ssr.as_ref().is_some_and(|(a, _)| *a == action);
     let ssr_key = state
@@ -69,6 +77,7 @@ pub fn ActionDialog(
     let title = RwSignal::new(task.title.clone());
     let content = RwSignal::new(task.content.clone());
     let choice: RwSignal<Option<OverrideChoice>> = RwSignal::new(None);
+    let click = Click::new(&task.click);
     let dialog_ref = NodeRef::<leptos::html::Dialog>::new();
     let open = state.open;
 
@@ -103,7 +112,9 @@ pub fn ActionDialog(
                 && typed_ok()
                 && (!needs_choice || choice.get().is_some())
                 && (action != Action::Override
-                    || (!title.get().trim().is_empty() && !content.get().trim().is_empty()))
+                    || (!title.get().trim().is_empty()
+                        && !content.get().trim().is_empty()
+                        && click.problem().is_none()))
         }
     };
 
@@ -124,6 +135,15 @@ pub fn ActionDialog(
             choice.get_untracked(),
         );
         let key_v = key.get_untracked();
+        let (kind_v, url_v, intent_v) = if is_override && needs_choice {
+            (
+                Some(click.kind.get_untracked()).filter(|k| !k.is_empty()),
+                Some(click.url.get_untracked()),
+                Some(click.intent.get_untracked()),
+            )
+        } else {
+            (None, None, None)
+        };
         leptos::task::spawn_local(async move {
             let result = perform_action(
                 t.app.clone(),
@@ -134,6 +154,9 @@ pub fn ActionDialog(
                 is_override.then_some(title_v),
                 is_override.then_some(content_v),
                 choice_v.map(|c| c.slug().to_string()),
+                kind_v,
+                url_v,
+                intent_v,
             )
             .await;
             pending.set(false);
@@ -155,19 +178,26 @@ pub fn ActionDialog(
         });
     };
 
+    // The server-rendered click-action fields are followed here, by name.
+    let on_input = move |ev: leptos::ev::Event| {
+        let el = event_target::<leptos::web_sys::HtmlInputElement>(&ev);
+        let field = match el.name().as_str() {
+            "click" => click.kind,
+            "url" => click.url,
+            "intent" => click.intent,
+            _ => return,
+        };
+        field.set(el.value());
+    };
     let heading_id = format!("dialog-{}-{}", action.slug(), task.push_id);
     let heading_id2 = heading_id.clone();
-    let override_view =
-        (action == Action::Override).then(|| override_fields(&task, title, content, choice));
+    let override_view = (action == Action::Override)
+        .then(|| override_fields(&task, title, content, choice, click, extra));
     let verb = match action {
         Action::Cancel => "Cancel the scheduled push".to_string(),
         other => format!("{} this task", other.label()),
     };
-    let sentence = impact(
-        action,
-        task.totals.not_yet_arrived(),
-        task.totals.shown_unclicked(),
-    );
+    let sentence = impact(action, task.totals.not_yet_arrived(), task.recall_reach);
     let back_href = state.back_href.clone();
     let danger = matches!(action, Action::Terminate | Action::Recall | Action::Cancel);
     let confirm_label = match action {
@@ -189,7 +219,7 @@ pub fn ActionDialog(
                 }
             }
         >
-            <form method="post" action=PerformAction::PATH on:submit=on_submit class="flex flex-col gap-4 p-5">
+            <form method="post" action=PerformAction::PATH on:submit=on_submit on:input=on_input class="flex flex-col gap-4 p-5">
                 <input type="hidden" name="app" value=task.app.clone() />
                 <input type="hidden" name="push_id" value=task.push_id.clone() />
                 <input type="hidden" name="action" value=action.slug() />
@@ -256,13 +286,84 @@ pub fn ActionDialog(
     }
 }
 
-/// The override's fields: the new title and content with a preview beside the original, the
-/// collapse ID, and — for Android — the required choice for devices that cannot replace.
+/// The click action the override dialog edits: what kind, and the web address or intent typed.
+#[derive(Clone, Copy)]
+struct Click {
+    /// `app`, `url`, `intent`, or empty: as the original (when TPNS's record does not say).
+    kind: RwSignal<String>,
+    url: RwSignal<String>,
+    intent: RwSignal<String>,
+}
+
+impl Click {
+    fn new((kind, target): &(String, String)) -> Click {
+        let target_of = |k: &str| {
+            if kind == k {
+                target.clone()
+            } else {
+                String::new()
+            }
+        };
+        Click {
+            kind: RwSignal::new(kind.clone()),
+            url: RwSignal::new(target_of("url")),
+            intent: RwSignal::new(target_of("intent")),
+        }
+    }
+
+    /// What is wrong with the fields: a quick check in the browser; the server checks fully
+    /// (`ClickAction::from_form`) and names the field.
+    fn problem(self) -> Option<&'static str> {
+        let bad = |t: &str, url: bool| {
+            let t = t.trim();
+            t.is_empty()
+                || t.chars().any(|c| c.is_ascii_control() || (url && c == ' '))
+                || (url && !(t.starts_with("https://") || t.starts_with("http://")))
+        };
+        match self.kind.get().as_str() {
+            "url" if bad(&self.url.get(), true) => Some(refusals::URL),
+            "intent" if bad(&self.intent.get(), false) => Some(refusals::INTENT),
+            _ => None,
+        }
+    }
+
+    /// The preview's line: where a tap takes the user.
+    fn describe(self) -> String {
+        if let Some(problem) = self.problem() {
+            return problem.to_string();
+        }
+        describe(
+            &self.kind.get(),
+            match self.kind.get().as_str() {
+                "url" => self.url.get(),
+                _ => self.intent.get(),
+            }
+            .trim(),
+        )
+    }
+}
+
+/// Where a tap takes the user, for the preview.
+fn describe(kind: &str, target: &str) -> String {
+    match kind {
+        "app" => "Tapping opens the app".into(),
+        "url" => format!("Tapping opens {target}"),
+        "intent" => format!("Tapping opens intent {target}"),
+        _ => "Tapping opens the app (TPNS's default): the original's click action was not reported"
+            .into(),
+    }
+}
+
+/// The override's fields: the new title, content and (Android) click action with a preview
+/// beside the original, the collapse ID, and — for Android — the required choice for devices
+/// that cannot replace.
 fn override_fields(
     task: &DialogTask,
     title: RwSignal<String>,
     content: RwSignal<String>,
     choice: RwSignal<Option<OverrideChoice>>,
+    click: Click,
+    extra: Option<Children>,
 ) -> impl IntoView + use<> {
     let input = "rounded border border-slate-300 px-2 py-1 text-sm";
     let cr = task.cannot_replace.clone();
@@ -272,6 +373,13 @@ fn override_fields(
         .map(|c| c.to_string())
         .unwrap_or_else(|| "read from TPNS when you send".to_string());
     let (old_title, old_content) = (task.title.clone(), task.content.clone());
+    let original_known = !task.click.0.is_empty();
+    let old_click = match (android, original_known) {
+        (false, _) => String::new(),
+        (true, true) => describe(&task.click.0, &task.click.1),
+        (true, false) => "Click action not reported by TPNS".to_string(),
+    };
+    let parts = cr.parts.clone();
     view! {
         <div class="grid gap-3 sm:grid-cols-2">
             <label class="flex flex-col gap-1 text-sm font-medium">
@@ -291,12 +399,14 @@ fn override_fields(
                 </textarea>
             </label>
         </div>
+        {extra.map(|fields| fields())}
         <div class="grid gap-3 sm:grid-cols-2" aria-label="Preview">
             <figure>
                 <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">"Shown now"</figcaption>
                 <div class="rounded-lg border border-slate-200 bg-slate-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold line-through decoration-red-400">{old_title}</p>
                     <p class="text-sm text-slate-600 line-through decoration-red-400">{old_content}</p>
+                    <p class="mt-1 break-words text-xs text-slate-500">{old_click}</p>
                 </div>
             </figure>
             <figure>
@@ -304,6 +414,9 @@ fn override_fields(
                 <div class="rounded-lg border border-sky-200 bg-sky-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold">{move || title.get()}</p>
                     <p class="text-sm text-slate-700">{move || content.get()}</p>
+                    <p class="mt-1 break-words text-xs text-sky-800" data-testid="preview-click">
+                        {move || if android { click.describe() } else { String::new() }}
+                    </p>
                 </div>
             </figure>
         </div>
@@ -311,10 +424,14 @@ fn override_fields(
             <fieldset class="rounded-md border border-slate-200 p-3">
                 <legend class="px-1 text-sm font-semibold">"Devices that cannot replace a notification"</legend>
                 <p class="text-sm text-slate-700">
-                    {format!(
-                        "{} of this task's devices are on vivo ({}), OPPO ({}) or Huawei below EMUI 10 (about {}); {} of them already show the original.",
-                        thousands(cr.total), thousands(cr.vivo), thousands(cr.oppo), thousands(cr.huawei_legacy_estimate), thousands(cr.already_shown),
-                    )}
+                    {if cr.total == 0 {
+                        "None of this task's devices is on a channel that cannot replace a notification, as far as TPNS's counters say.".to_string()
+                    } else {
+                        format!(
+                            "{} of this task's devices are on channels that cannot replace a notification ({parts}); {} of them already show the original.",
+                            thousands(cr.total), thousands(cr.already_shown),
+                        )
+                    }}
                 </p>
                 <div class="mt-2 flex flex-col gap-2 text-sm">
                     <label class="flex items-start gap-2">

@@ -26,6 +26,9 @@ pub fn TaskDetailsView(
     // so that the island's props need no second decoder of `AppError`.
     error: Option<String>,
     done: Option<String>,
+    // The override dialog's click-action fields (Android), rendered by the server: they cost
+    // the download nothing (see `ui::click_fields`).
+    children: Children,
 ) -> impl IntoView {
     let app_id = detail.app.id.clone();
     let push_id = detail.row.push_id.clone();
@@ -101,10 +104,16 @@ pub fn TaskDetailsView(
         totals: d0.row.totals,
         collapse_id: d0.collapse_id,
         cannot_replace: d0.cannot_replace.clone(),
+        recall_reach: d0.recall_reach,
+        click: (d0.click_kind.clone(), d0.click_target.clone()),
     };
+    let mut fields = Some(children);
     let dialogs = Action::ALL
         .into_iter()
-        .map(|a| view! { <ActionDialog task=task.clone() action=a state=dialog_state.clone() on_done /> })
+        .map(|a| {
+            let extra = if a == Action::Override { fields.take() } else { None };
+            view! { <ActionDialog task=task.clone() action=a state=dialog_state.clone() on_done extra /> }
+        })
         .collect_view();
 
     view! {
@@ -170,7 +179,9 @@ fn header(d: TaskDetail, offset: i32) -> impl IntoView {
                 <Field label="Push ID"><span class="font-mono">{r.push_id.clone()}</span></Field>
                 <Field label="Audience">{r.audience.label()}{(r.audience_summary != r.audience.label()).then(|| view! { <span class="block text-xs text-slate-500">{r.audience_summary.clone()}</span> })}</Field>
                 <Field label="Platform">{r.platform.label()}</Field>
-                <Field label="Message type">{r.message_type.label()}</Field>
+                <Field label="Message type">
+                    {crate::islands::task_table::kind_label(r.message_type.label(), r.recurring)}
+                </Field>
                 <Field label="Created">{time_text(r.created_at, offset)}</Field>
                 <Field label="Send time">{r.send_time.map(|t| time_text(t, offset).into_any()).unwrap_or_else(|| "Immediately".into_any())}</Field>
                 <Field label="Offline storage until">{if d.expire_secs > 0 { time_text(offline_until, offset).into_any() } else { "None (expire_time 0)".into_any() }}</Field>
@@ -236,7 +247,7 @@ fn channels(d: TaskDetail) -> impl IntoView {
                     <tbody class="divide-y divide-slate-100">
                         {rows.into_iter().map(|(ch, c)| view! {
                             <tr>
-                                <th scope="row" class="whitespace-nowrap px-2 py-1.5 text-left font-normal">{ch.label()}</th>
+                                <th scope="row" class="whitespace-nowrap px-2 py-1.5 text-left font-normal">{ch}</th>
                                 <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.planned)}</td>
                                 <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.sent)}</td>
                                 <td class="px-2 py-1.5">{progress(c.arrived, c.planned)}</td>

@@ -78,6 +78,8 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
                 totals: row.totals,
                 collapse_id: None,
                 cannot_replace: Default::default(),
+                recall_reach: 0,
+                click: Default::default(),
             };
             let state = DialogState {
                 open,
@@ -87,7 +89,7 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
             };
             let version = row.version;
             view! {
-                <ActionDialog task action=Action::Cancel state on_done=move |o: crate::dto::ActionOutcome| {
+                <ActionDialog task action=Action::Cancel state extra=None on_done=move |o: crate::dto::ActionOutcome| {
                     live.put(TaskEvent {
                         app_id: o.app.clone(),
                         push_id: o.push_id.clone(),
@@ -188,7 +190,9 @@ fn Row(
                     }
                 }}
             </td>
-            <td class="hidden px-2 py-2 lg:table-cell">{row.source.label()}</td>
+            <td class="hidden px-2 py-2 lg:table-cell">
+                {kind_label(row.source.label(), row.recurring)}
+            </td>
             <td class="hidden whitespace-nowrap px-2 py-2 text-xs text-slate-500 xl:table-cell">
                 {move || match synced() {
                     Some(s) => view! {
@@ -244,5 +248,15 @@ fn Row(
                 </div>
             </td>
         </tr>
+    }
+}
+
+/// A label with " · recurring" added for a recurring push (`loop_param`): one text, so the
+/// marker costs the download nothing but this function.
+pub(crate) fn kind_label(label: &str, recurring: bool) -> String {
+    if recurring {
+        format!("{label} · recurring")
+    } else {
+        label.to_string()
     }
 }

@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::tasks::task_details;
 use crate::error::AppError;
 use crate::islands::task_details::TaskDetailsView;
+use crate::ui::click_fields::ClickFields;
 use crate::ui::components::{PageHeader, error_banner};
 
 /// `/tasks/{push_id}`: a task's push details.
@@ -33,13 +34,18 @@ pub fn TaskDetails() -> impl IntoView {
                 match detail.await {
                     Ok(d) => {
                         let title = format!("{} · {}", d.row.title, d.row.push_id);
+                        // Android: the override dialog's click-action fields, rendered here
+                        // (server only) and placed in the dialog by the island.
+                        let click = (d.row.platform == crate::domain::Platform::Android).then(|| {
+                            view! { <ClickFields kind=d.click_kind.clone() target=d.click_target.clone() /> }
+                        });
                         view! {
                             <Title text=title />
                             <nav aria-label="Breadcrumb" class="mb-3 text-sm text-slate-500">
                                 <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 hover:underline">"Task List"</a>
                                 " / "<span class="font-mono">{d.row.push_id.clone()}</span>
                             </nav>
-                            <TaskDetailsView detail=d confirm error done />
+                            <TaskDetailsView detail=d confirm error done>{click}</TaskDetailsView>
                         }.into_any()
                     }
                     Err(e) => view! {
@@ -66,7 +72,10 @@ pub fn from_link(e: AppError) -> AppError {
             let message = match field.as_str() {
                 "typed_confirmation" => "Type the task's push ID exactly to confirm.",
                 "choice" => {
-                    "Choose what happens on vivo, OPPO and old Huawei devices: Continue delivery or Abort for these devices."
+                    "Choose what happens on devices that cannot replace a notification: Continue delivery or Abort for these devices."
+                }
+                "click" | "url" | "intent" => {
+                    "Choose what the notification opens; a web address starts with https:// or http://."
                 }
                 "title" | "content" => {
                     "Enter a title (up to 200 characters) and content (up to 2,000 characters)."

@@ -139,15 +139,29 @@ impl ConsoleService {
             .await
             .map_err(internal)?;
         let now = s.clock.now();
+        let click = task.click_action();
         Ok(TaskDetail {
+            cannot_replace: view::cannot_replace(task.platform, &channels, app.huawei_legacy_share),
+            recall_reach: view::recall_reach(&channels),
+            click_kind: click
+                .as_ref()
+                .map(|c| c.slug().to_string())
+                .unwrap_or_default(),
+            click_target: click
+                .as_ref()
+                .and_then(|c| c.target())
+                .unwrap_or_default()
+                .to_string(),
             app: app.info(),
             row: view::row(&task, now),
             expire_secs: task.expire_secs,
             collapse_id: task.collapse_id,
             overrides: task.overrides_push_id.clone(),
             overridden_by: task.overridden_by_push_id.clone(),
-            cannot_replace: view::cannot_replace(task.platform, &channels, app.huawei_legacy_share),
-            channels,
+            channels: channels
+                .iter()
+                .map(|(code, n)| (domain::channel_label(code), *n))
+                .collect(),
             stats_synced_at: task.stats_synced_at.map(|ms| ms / 1000),
             history: s
                 .store

@@ -1,7 +1,8 @@
 //! Stored tasks turned into what the browser sees.
 
 use app::dto::{CannotReplace, TaskRow};
-use domain::{Channel, Counters, Platform};
+use domain::fmt::thousands;
+use domain::{Channel, Counters, Platform, channel_label};
 
 use crate::store::tasks::StoredTask;
 
@@ -26,37 +27,56 @@ pub fn row(t: &StoredTask, now: i64) -> TaskRow {
         last_synced_at: synced,
         stale,
         facts: t.facts(),
+        recurring: t.message.recurring,
         version: t.version,
     }
 }
 
-/// The task's Android devices on channels that cannot replace a notification. TPNS reports
-/// Huawei as one channel; `huawei_legacy_share` of it is taken to be below EMUI 10.
+/// The task's Android devices on channels that cannot replace a notification, per channel:
+/// every channel but those [`Channel::replaces_in_place`] (TPNS's page is the authority), plus
+/// the share of Huawei below EMUI 10. TPNS reports Huawei as one channel; `huawei_legacy_share`
+/// of it is taken to be below EMUI 10.
 pub fn cannot_replace(
     platform: Platform,
-    channels: &[(Channel, Counters)],
+    channels: &[(String, Counters)],
     huawei_legacy_share: f64,
 ) -> CannotReplace {
     if platform != Platform::Android {
         return CannotReplace::default();
     }
-    let get = |c: Channel| {
-        channels
-            .iter()
-            .find(|(ch, _)| *ch == c)
-            .map(|(_, n)| *n)
-            .unwrap_or_default()
-    };
-    let (vivo, oppo, hw) = (get(Channel::Vivo), get(Channel::Oppo), get(Channel::Huawei));
     let legacy = |n: u64| (n as f64 * huawei_legacy_share).round() as u64;
-    let huawei_legacy_estimate = legacy(hw.planned);
-    CannotReplace {
-        vivo: vivo.planned,
-        oppo: oppo.planned,
-        huawei_legacy_estimate,
-        total: vivo.planned + oppo.planned + huawei_legacy_estimate,
-        already_shown: vivo.arrived + oppo.arrived + legacy(hw.arrived),
+    let mut out = CannotReplace::default();
+    for (code, n) in channels {
+        let (planned, arrived, label) = match Channel::from_code(code) {
+            Some(Channel::Huawei) => (
+                legacy(n.planned),
+                legacy(n.arrived),
+                "Huawei below EMUI 10 (estimated)".to_string(),
+            ),
+            Some(c) if c.replaces_in_place() => continue,
+            _ => (n.planned, n.arrived, channel_label(code)),
+        };
+        if planned == 0 {
+            continue;
+        }
+        if !out.parts.is_empty() {
+            out.parts.push_str(", ");
+        }
+        out.parts
+            .push_str(&format!("{label} {}", thousands(planned)));
+        out.total += planned;
+        out.already_shown += arrived;
     }
+    out
+}
+
+/// Devices where the task is shown and not clicked, on channels a recall removes it from.
+pub fn recall_reach(channels: &[(String, Counters)]) -> u64 {
+    channels
+        .iter()
+        .filter(|(code, _)| Channel::from_code(code).is_some_and(Channel::supports_recall))
+        .map(|(_, n)| n.shown_unclicked())
+        .sum()
 }
 
 #[cfg(test)]
@@ -74,24 +94,54 @@ mod tests {
     }
 
     #[test]
-    fn devices_that_cannot_replace_are_vivo_oppo_and_the_huawei_share() {
+    fn devices_that_cannot_replace_are_every_channel_but_those_tpns_names_and_the_huawei_share() {
         let c = |p, a| Counters {
             planned: p,
             arrived: a,
             ..Default::default()
         };
-        let channels = vec![
-            (Channel::Vivo, c(100, 40)),
-            (Channel::Oppo, c(50, 10)),
-            (Channel::Huawei, c(1000, 500)),
-            (Channel::Xiaomi, c(9999, 9999)),
-        ];
+        let channels: Vec<(String, Counters)> = [
+            ("vivo", c(100, 40)),
+            ("oppo", c(50, 10)),
+            ("hw", c(1000, 500)),
+            ("honor", c(30, 20)),
+            ("fcm", c(20, 5)),
+            ("newvendor", c(7, 1)),
+            ("xm", c(9999, 9999)),
+            ("xg", c(9999, 9999)),
+            ("mz", c(9999, 9999)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
         let r = cannot_replace(Platform::Android, &channels, 0.3);
         assert_eq!(
-            (r.vivo, r.oppo, r.huawei_legacy_estimate, r.total),
-            (100, 50, 300, 450)
+            r.parts,
+            "vivo 100, OPPO 50, Huawei below EMUI 10 (estimated) 300, Honor 30, FCM 20, newvendor 7"
         );
-        assert_eq!(r.already_shown, 40 + 10 + 150);
+        assert_eq!(r.total, 100 + 50 + 300 + 30 + 20 + 7);
+        assert_eq!(r.already_shown, 40 + 10 + 150 + 20 + 5 + 1);
         assert_eq!(cannot_replace(Platform::Ios, &channels, 0.3).total, 0);
+    }
+
+    #[test]
+    fn a_recall_reaches_only_channels_that_can_recall() {
+        let shown = |a, cl| Counters {
+            planned: 100,
+            arrived: a,
+            clicked: cl,
+            ..Default::default()
+        };
+        let channels: Vec<(String, Counters)> = [
+            ("xg", shown(50, 10)),
+            ("oppo", shown(80, 0)),
+            ("fcm", shown(70, 0)),
+            ("xm", shown(30, 5)),
+            ("newvendor", shown(9, 0)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        assert_eq!(recall_reach(&channels), 40 + 25);
     }
 }

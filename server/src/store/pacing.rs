@@ -43,4 +43,27 @@ impl Store {
         .await?;
         Ok(row.is_some())
     }
+
+    /// Passes the gate `name` if it is open at `now_ms`, and closes it until `spacing_ms`
+    /// after now: unlike [`Store::pass_pacing_gate`], two passes are never closer than the
+    /// spacing, for a limit such as TPNS's one push a second. Atomic across instances.
+    pub async fn pass_spacing_gate(
+        &self,
+        name: &str,
+        now_ms: i64,
+        spacing_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "insert into sync_pacing (name, next_at_ms) values ($1, $2 + $3)
+             on conflict (name) do update set next_at_ms = $2 + $3
+               where sync_pacing.next_at_ms <= $2
+             returning next_at_ms",
+        )
+        .bind(name)
+        .bind(now_ms)
+        .bind(spacing_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
 }

@@ -11,5 +11,8 @@ pub use list::{Cursor, ListFilter, ListPage, Page, list_sql};
 pub(crate) use model::parse_done;
 #[cfg(test)]
 pub(crate) use model::sample_task;
-pub use model::{Changed, SEND_TIME_GRACE_SECS, STALE_AFTER_SECS, StoredTask, TaskUpsert};
+pub use model::{
+    Changed, DEFAULT_EXPIRE_SECS, SEND_TIME_GRACE_SECS, STALE_AFTER_SECS, StoredTask, TaskMessage,
+    TaskUpsert,
+};
 pub(crate) use write::{insert_task, link_override};

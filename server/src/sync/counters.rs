@@ -1,6 +1,6 @@
 //! A task's delivery counters as TPNS's per-channel statistics give them (`server/docs/tpns.md` §4).
 
-use domain::{Channel, Counters, Status};
+use domain::{Counters, Status};
 
 use tpns::ChannelStat;
 
@@ -17,10 +17,11 @@ pub(crate) fn has_counters(status: Status) -> bool {
     )
 }
 
-/// Per-channel counters and the task's totals. TPNS's `all` row adds up arrivals, clicks and
-/// clears of its own channels only (§4), so each total is the larger of the `all` row and the
-/// sum of the channel rows; the `all` row still counts channels Pushdeck has no column for.
-pub(crate) fn counters(rows: &[ChannelStat]) -> (Vec<(Channel, Counters)>, Counters) {
+/// Per-channel counters by channel code (every channel TPNS reports, also one Pushdeck has no
+/// name for) and the task's totals. TPNS's `all` row adds up arrivals, clicks and clears of its
+/// own channels only (§4), so each total is the larger of the `all` row and the sum of the
+/// channel rows.
+pub(crate) fn counters(rows: &[ChannelStat]) -> (Vec<(String, Counters)>, Counters) {
     let mut per_channel = Vec::new();
     let mut sum = Counters::default();
     let mut all = Counters::default();
@@ -34,13 +35,13 @@ pub(crate) fn counters(rows: &[ChannelStat]) -> (Vec<(Channel, Counters)>, Count
         };
         if r.channel == "all" {
             all = c;
-        } else if let Some(ch) = Channel::from_code(&r.channel) {
+        } else if !r.channel.trim().is_empty() {
             sum.planned += c.planned;
             sum.sent += c.sent;
             sum.arrived += c.arrived;
             sum.clicked += c.clicked;
             sum.cleared += c.cleared;
-            per_channel.push((ch, c));
+            per_channel.push((r.channel.trim().to_string(), c));
         }
     }
     let totals = Counters {
@@ -71,20 +72,34 @@ mod tests {
     #[test]
     fn totals_take_the_larger_of_the_all_row_and_the_channel_rows() {
         // The `all` row counts clicks of TPNS's own channels only, but planned devices of every
-        // channel, including one Pushdeck has no column for (`rog`).
+        // channel, including one Pushdeck has no column for (`newvendor`).
         let rows = vec![
             row("xg", 100, 80, 10),
             row("hw", 200, 150, 30),
-            row("rog", 50, 40, 5),
-            row("all", 350, 270, 15),
+            row("all", 400, 300, 15),
         ];
         let (per_channel, totals) = counters(&rows);
         assert_eq!(per_channel.len(), 2);
-        assert_eq!(per_channel[1].0, Channel::Huawei);
+        assert_eq!(per_channel[1].0, "hw");
         assert_eq!(
             (totals.planned, totals.arrived, totals.clicked),
-            (350, 270, 40)
+            (400, 300, 40)
         );
+    }
+
+    #[test]
+    fn a_channel_pushdeck_has_no_name_for_keeps_its_own_row() {
+        let rows = vec![
+            row("xg", 100, 80, 10),
+            row("rog", 50, 40, 5),
+            row("newvendor", 7, 6, 1),
+            row("all", 157, 126, 16),
+        ];
+        let (per_channel, totals) = counters(&rows);
+        let codes: Vec<&str> = per_channel.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(codes, ["xg", "rog", "newvendor"]);
+        assert_eq!(per_channel[2].1.planned, 7);
+        assert_eq!(totals.planned, 157);
     }
 
     #[test]

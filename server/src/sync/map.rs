@@ -7,16 +7,25 @@ use domain::time::parse_datetime;
 use domain::{Audience, MessageKind, Platform, Source, Status};
 use serde_json::{Value, json};
 
-use crate::store::tasks::TaskUpsert;
+use crate::store::tasks::{TaskMessage, TaskUpsert};
 use tpns::PushRecord;
 
-/// TPNS's default (and maximum) offline-storage period, for records without `expireTime`.
-pub const DEFAULT_EXPIRE_SECS: i64 = 259_200;
+pub use crate::store::tasks::DEFAULT_EXPIRE_SECS;
 
-/// Maps a record to a task row. `platform` is the app's (a TPNS app is Android or iOS);
-/// `source_hint` is `Some(Source::Console)` for tasks the console created, otherwise the task
-/// is taken to come from the app's backend or TPNS's own console (`api`/`web` both mean "not
-/// us"). Times are read in `upstream_utc_offset_minutes` (TPNS: UTC+8 at every access point).
+/// A push time at most this far ahead of our clock is taken for an immediate push (clocks
+/// differ), not a scheduled one, when the record does not say when the task was created.
+pub const SCHEDULED_MARGIN_SECS: i64 = 60;
+
+/// Maps a record read at `now` (Unix seconds) to a task row. `platform` is the app's (a TPNS
+/// app is Android or iOS); `source_hint` is `Some(Source::Console)` for tasks the console
+/// created, otherwise the record's `source` says whether the app's backend (`api`, or no
+/// `source`) or TPNS's own console (`web`) made it. Times are read in
+/// `upstream_utc_offset_minutes` (TPNS: UTC+8 at every access point).
+///
+/// A task is scheduled when its push time is later than its creation. `createTime` is listed
+/// only on TPNS's newer pages (`server/docs/tpns.md` §3.1); without it a task still waiting
+/// (`PUSH_INIT`/`PUSH_WAIT`) with a push time ahead of `now` is scheduled, and was created no
+/// later than `now` (what Pushdeck knows of its creation: when it first saw it).
 ///
 /// `None`, with a warning, when the record cannot be stored faithfully: an unknown status or
 /// audience, or no readable time at all.
@@ -25,6 +34,7 @@ pub fn map_record(
     platform: Platform,
     source_hint: Option<Source>,
     upstream_utc_offset_minutes: i32,
+    now: i64,
 ) -> Option<TaskUpsert> {
     let Some(status) = Status::from_upstream(rec.status.trim()) else {
         tracing::warn!(push_id = %rec.push_id, status = %rec.status, "TPNS sent a task status Pushdeck does not know; the record is skipped");
@@ -39,8 +49,10 @@ pub fn map_record(
         MessageKind::Notify
     });
     let date = parse_datetime(&rec.date, upstream_utc_offset_minutes);
+    let waiting = matches!(status, Status::Created | Status::Scheduled);
     let (push_time, created_at) = match (date, rec.create_time) {
         (Some(d), Some(c)) => (d, c),
+        (Some(d), None) if waiting && d > now + SCHEDULED_MARGIN_SECS => (d, now),
         (Some(d), None) => (d, d),
         (None, Some(c)) => (c, c),
         (None, None) => {
@@ -62,11 +74,48 @@ pub fn map_record(
         // `date` is the push time: later than the creation only for a scheduled push.
         send_time: (push_time > created_at).then_some(push_time),
         push_time,
-        expire_secs: rec.expire_time.unwrap_or(DEFAULT_EXPIRE_SECS).max(0),
+        expire_secs: rec.expire_time.map(|e| e.max(0)),
         status,
         collapse_id: rec.collapse_id,
-        source: source_hint.unwrap_or(Source::Api),
+        source: source_hint.unwrap_or_else(|| upstream_source(rec.source.as_deref())),
+        message: TaskMessage {
+            push_config: rec.push_config.as_ref().map(Value::to_string),
+            environment: rec
+                .environment
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
+            recurring: is_recurring(rec.loop_param.as_ref()),
+            upstream_source: rec
+                .source
+                .as_deref()
+                .map(|s| s.trim().to_ascii_lowercase())
+                .filter(|s| !s.is_empty()),
+        },
     })
+}
+
+/// `web`: made in TPNS's console; `api`, no `source` (sparse pages) or anything else: by the
+/// app's backend.
+fn upstream_source(source: Option<&str>) -> Source {
+    match source.map(str::trim) {
+        Some(s) if s.eq_ignore_ascii_case("web") => Source::Web,
+        _ => Source::Api,
+    }
+}
+
+/// A `loop_param` that says something: an empty object, array or string, `null`, `false` or 0
+/// is not a schedule (its keys differ between the documents, §2.4, so any content counts).
+fn is_recurring(loop_param: Option<&Value>) -> bool {
+    match loop_param {
+        None | Some(Value::Null) => false,
+        Some(Value::Object(m)) => !m.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+        Some(Value::String(s)) => !matches!(s.trim(), "" | "{}" | "[]" | "null" | "0" | "false"),
+    }
 }
 
 /// A short human summary of the audience, and the JSON an override needs to push to the same

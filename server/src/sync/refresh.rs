@@ -180,7 +180,13 @@ impl Syncer {
                 return Ok(None);
             }
         };
-        let Some(row) = map_record(&rec, app.platform, None, self.upstream_offset_minutes) else {
+        let Some(row) = map_record(
+            &rec,
+            app.platform,
+            None,
+            self.upstream_offset_minutes,
+            now.div_euclid(1000),
+        ) else {
             self.hold_back(&app.id, push_id, Endpoint::Record, now + NOT_FOUND_HOLD_MS);
             return Err(SyncError::Upstream(TpnsError::Malformed(format!(
                 "task {push_id} has a status or push type Pushdeck does not know"

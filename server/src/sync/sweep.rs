@@ -192,7 +192,15 @@ impl Syncer {
                 let rows: Vec<_> = page
                     .records
                     .iter()
-                    .filter_map(|r| map_record(r, app.platform, None, self.upstream_offset_minutes))
+                    .filter_map(|r| {
+                        map_record(
+                            r,
+                            app.platform,
+                            None,
+                            self.upstream_offset_minutes,
+                            now_ms.div_euclid(1000),
+                        )
+                    })
                     .collect();
                 let changed = self
                     .store
@@ -277,7 +285,15 @@ impl Syncer {
             let rows: Vec<_> = page
                 .records
                 .iter()
-                .filter_map(|r| map_record(r, app.platform, None, self.upstream_offset_minutes))
+                .filter_map(|r| {
+                    map_record(
+                        r,
+                        app.platform,
+                        None,
+                        self.upstream_offset_minutes,
+                        now_ms.div_euclid(1000),
+                    )
+                })
                 .collect();
             for c in self
                 .store

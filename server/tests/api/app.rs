@@ -45,6 +45,11 @@ pub struct Options {
     pub db: Option<TestDb>,
     /// Changes to the test configuration (kept across restarts).
     pub tweak: Option<fn(&mut Config)>,
+    /// How the sandbox answers (`Friendly` unless a test asks for a stricter one).
+    pub profile: pushdeck::sandbox::Profile,
+    /// The sandbox enforces TPNS's one all/tag/package push a second per app (tests otherwise
+    /// let pushes through at once).
+    pub tpns_push_rate: bool,
 }
 
 impl TestApp {
@@ -69,8 +74,9 @@ impl TestApp {
             background_every_secs: 0.0,
             history_days: 0,
             stats_calls_per_hour: 100_000,
-            pushes_per_second: 1_000,
+            pushes_per_second: if opts.tpns_push_rate { 1 } else { 1_000 },
             admin_api: true,
+            profile: opts.profile,
             ..SandboxSettings::default()
         };
         let sandbox = Sandbox::start(SandboxConfig::new(&settings, demo_apps(), clock.clone()))
@@ -110,8 +116,10 @@ impl TestApp {
         });
         TestApp {
             base,
+            // A request that hangs fails its test with the URL instead of stalling the suite.
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .timeout(std::time::Duration::from_secs(90))
                 .build()
                 .unwrap(),
             services,

@@ -10,6 +10,7 @@ mod logs;
 mod markup;
 mod startup;
 mod store;
+mod stricter_tpns;
 #[path = "../support/mod.rs"]
 mod support;
 mod users;

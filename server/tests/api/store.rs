@@ -3,8 +3,8 @@
 use app::domain::{Audience, MessageKind, Platform, Source, Status};
 use pushdeck::store::Store;
 use pushdeck::store::quota::Reservation;
-use pushdeck::store::tasks::TaskUpsert;
 use pushdeck::store::tasks::{Cursor, ListFilter, Page};
+use pushdeck::store::tasks::{TaskMessage, TaskUpsert};
 
 use crate::both_stores;
 use crate::helpers::{Db, TestDb};
@@ -41,10 +41,11 @@ fn task(push_id: &str, created_at: i64, status: Status, title: &str) -> TaskUpse
         created_at,
         send_time: None,
         push_time: created_at,
-        expire_secs: 259_200,
+        expire_secs: Some(259_200),
         status,
         collapse_id: Some(7),
         source: Source::Api,
+        message: TaskMessage::default(),
     }
 }
 
@@ -116,6 +117,60 @@ both_stores!(
             store.status_counts("shop").await.unwrap(),
             vec![(Status::Terminated, 1)]
         );
+    }
+);
+
+both_stores!(
+    the_message_tpns_reports_is_kept_and_a_sparser_read_does_not_erase_it,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        let store = store_with_app(&db).await;
+        let mut full = task("200", T0, Status::Scheduled, "Spring sale");
+        full.source = Source::Web;
+        full.message = TaskMessage {
+            push_config: Some(r#"{"android":{"action":{"action_type":2}}}"#.into()),
+            environment: Some("dev".into()),
+            recurring: true,
+            upstream_source: Some("web".into()),
+        };
+        store
+            .apply_upstream("shop", &[full.clone()], 1_000, "me")
+            .await
+            .unwrap();
+        let t = store.get_task("shop", "200").await.unwrap().unwrap();
+        assert_eq!((t.source, &t.message), (Source::Web, &full.message));
+
+        // A list page or a sparse record without those fields: what was read before stays.
+        let mut sparse = task("200", T0, Status::Scheduled, "Spring sale");
+        sparse.title = "Spring sale!".into();
+        store
+            .apply_upstream("shop", &[sparse], 2_000, "me")
+            .await
+            .unwrap();
+        let t = store.get_task("shop", "200").await.unwrap().unwrap();
+        assert_eq!(t.title, "Spring sale!");
+        assert_eq!((t.source, &t.message), (Source::Web, &full.message));
+
+        // A new body is taken, and a task first seen without them has none.
+        let mut changed = full.clone();
+        changed.message.push_config = Some(r#"{"android":{}}"#.into());
+        store
+            .apply_upstream("shop", &[changed], 3_000, "me")
+            .await
+            .unwrap();
+        let t = store.get_task("shop", "200").await.unwrap().unwrap();
+        assert_eq!(t.message.push_config.as_deref(), Some(r#"{"android":{}}"#));
+        store
+            .apply_upstream(
+                "shop",
+                &[task("201", T0, Status::Pushing, "Plain")],
+                1_000,
+                "me",
+            )
+            .await
+            .unwrap();
+        let t = store.get_task("shop", "201").await.unwrap().unwrap();
+        assert_eq!((t.source, t.message), (Source::Api, TaskMessage::default()));
     }
 );
 

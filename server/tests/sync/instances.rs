@@ -209,6 +209,7 @@ async fn a_person_takes_over_a_refresh_that_is_stuck(db: Db) {
         app::domain::Platform::Android,
         None,
         480,
+        env.now_ms() / 1000,
     )
     .unwrap();
     old.title = "stale news".into();

@@ -141,3 +141,38 @@ both_stores!(
         );
     }
 );
+
+both_stores!(
+    a_task_scheduled_two_months_ahead_is_read_on_its_own_past_the_sweeps_month,
+    |db: Db| async move {
+        let env = SyncEnv::start(db).await;
+        let id = env.scheduled(ANDROID, 60 * 86_400);
+        env.run_for(Duration::from_secs(10), Duration::from_secs(1))
+            .await;
+        let t = env.store.get_task(ANDROID, &id).await.unwrap().unwrap();
+        assert_eq!(t.status, Status::Scheduled);
+
+        // Forty days on, its creation day is outside the time-range list TPNS answers (a
+        // month), so only reads of its own can follow it.
+        env.advance(Duration::from_secs(40 * 86_400));
+        let jumped = env.now_ms();
+        env.run_for(Duration::from_secs(30 * 60), Duration::from_secs(30))
+            .await;
+        let t = env.store.get_task(ANDROID, &id).await.unwrap().unwrap();
+        assert!(
+            t.last_synced_at.unwrap() >= jumped,
+            "read again after the jump"
+        );
+        assert!(!t.is_stale(env.now_ms() / 1000), "not shown as sync stale");
+
+        // Canceled in TPNS's console: the console sees it.
+        env.client
+            .cancel_timing_task(&env.creds(ANDROID), &id)
+            .await
+            .unwrap();
+        env.run_for(Duration::from_secs(30 * 60), Duration::from_secs(30))
+            .await;
+        let t = env.store.get_task(ANDROID, &id).await.unwrap().unwrap();
+        assert_eq!(t.status, Status::Canceled);
+    }
+);

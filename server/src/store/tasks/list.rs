@@ -1,7 +1,7 @@
 //! The tasks table as the pages read it: the Task List (keyset pagination, no `OFFSET` scans),
 //! its status counts, one task and its per-channel counters.
 
-use domain::{Audience, Channel, Counters, Platform, Status};
+use domain::{Audience, Counters, Platform, Status, channel_order};
 use sqlx::Row;
 
 use super::model::{StoredTask, TASK_COLUMNS, task_from_row};
@@ -228,12 +228,13 @@ impl Store {
         row.as_ref().map(task_from_row).transpose()
     }
 
-    /// A task's per-channel counters.
+    /// A task's per-channel counters by TPNS's channel code: the channels Pushdeck knows in
+    /// their order, then any other TPNS reported.
     pub async fn channel_stats(
         &self,
         app_id: &str,
         push_id: &str,
-    ) -> Result<Vec<(Channel, Counters)>, StoreError> {
+    ) -> Result<Vec<(String, Counters)>, StoreError> {
         let rows = sqlx::query(
             "select channel, planned, sent, arrived, clicked, cleared from task_channels
              where app_id = $1 and push_id = $2",
@@ -247,20 +248,18 @@ impl Store {
             let code: String = r.try_get("channel")?;
             let n =
                 |c: &str| -> Result<u64, StoreError> { Ok(r.try_get::<i64, _>(c)?.max(0) as u64) };
-            if let Some(ch) = Channel::from_code(&code) {
-                out.push((
-                    ch,
-                    Counters {
-                        planned: n("planned")?,
-                        sent: n("sent")?,
-                        arrived: n("arrived")?,
-                        clicked: n("clicked")?,
-                        cleared: n("cleared")?,
-                    },
-                ));
-            }
+            out.push((
+                code,
+                Counters {
+                    planned: n("planned")?,
+                    sent: n("sent")?,
+                    arrived: n("arrived")?,
+                    clicked: n("clicked")?,
+                    cleared: n("cleared")?,
+                },
+            ));
         }
-        out.sort_by_key(|(c, _)| *c);
+        out.sort_by_key(|(c, _)| channel_order(c));
         Ok(out)
     }
 }

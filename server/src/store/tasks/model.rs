@@ -1,7 +1,9 @@
 //! A task as the store holds it, and what the action rules and the sync worker judge it by.
 
 use domain::rules::TaskFacts;
-use domain::{Action, Audience, Counters, DoneAction, MessageKind, Platform, Source, Status};
+use domain::{
+    Action, Audience, ClickAction, Counters, DoneAction, MessageKind, Platform, Source, Status,
+};
 use sqlx::Row;
 
 use crate::store::StoreError;
@@ -20,10 +22,31 @@ pub struct TaskUpsert {
     pub created_at: i64,
     pub send_time: Option<i64>,
     pub push_time: i64,
-    pub expire_secs: i64,
+    /// The offline-storage period; `None` when the record does not say: TPNS's default
+    /// ([`DEFAULT_EXPIRE_SECS`]) for a new task, what an earlier read said for a known one.
+    pub expire_secs: Option<i64>,
     pub status: Status,
     pub collapse_id: Option<i64>,
     pub source: Source,
+    pub message: TaskMessage,
+}
+
+/// TPNS's default (and maximum) offline-storage period (`server/docs/tpns.md` §2.4), for
+/// records without `expireTime`.
+pub const DEFAULT_EXPIRE_SECS: i64 = 259_200;
+
+/// What TPNS's record says of a task's message beyond title and content (migration 0008).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaskMessage {
+    /// The platform bodies (`pushConfig`), as JSON: what an override carries over.
+    pub push_config: Option<String>,
+    /// iOS: `product` or `dev`.
+    pub environment: Option<String>,
+    /// A recurring push (`loop_param`).
+    pub recurring: bool,
+    /// Where TPNS's record says the task was made (`api`, or `web` for TPNS's console); `None`
+    /// when no record said (sparse pages) or for the console's own tasks.
+    pub upstream_source: Option<String>,
 }
 
 /// A stored task.
@@ -46,6 +69,7 @@ pub struct StoredTask {
     pub status: Status,
     pub collapse_id: Option<i64>,
     pub source: Source,
+    pub message: TaskMessage,
     pub overrides_push_id: Option<String>,
     pub overridden_by_push_id: Option<String>,
     pub totals: Counters,
@@ -69,7 +93,7 @@ pub struct Changed {
 
 pub(crate) const TASK_COLUMNS: &str = "task_id, app_id, push_id, audience, audience_summary, audience_detail, platform, \
      message_type, title, content, created_at, send_time, push_time, expire_secs, status, collapse_id, source, \
-     overrides_push_id, overridden_by_push_id, planned, sent, arrived, clicked, cleared, in_flight, \
+     upstream_source, push_config, environment, recurring, overrides_push_id, overridden_by_push_id, planned, sent, arrived, clicked, cleared, in_flight, \
      done_actions, acted_at_ms, last_synced_at, stats_synced_at, version";
 
 pub(crate) fn task_from_row(row: &sqlx::any::AnyRow) -> Result<StoredTask, StoreError> {
@@ -80,6 +104,7 @@ pub(crate) fn task_from_row(row: &sqlx::any::AnyRow) -> Result<StoredTask, Store
     let message_type = text("message_type")?;
     let status = text("status")?;
     let source = text("source")?;
+    let upstream_source: Option<String> = row.try_get("upstream_source")?;
     let in_flight: Option<String> = row.try_get("in_flight")?;
     let n = |c: &str| -> Result<u64, StoreError> { Ok(row.try_get::<i64, _>(c)?.max(0) as u64) };
     Ok(StoredTask {
@@ -100,7 +125,18 @@ pub(crate) fn task_from_row(row: &sqlx::any::AnyRow) -> Result<StoredTask, Store
         expire_secs: row.try_get("expire_secs")?,
         status: Status::from_upstream(&status).ok_or_else(|| bad("status", &status))?,
         collapse_id: row.try_get("collapse_id")?,
-        source: Source::from_slug(&source).ok_or_else(|| bad("source", &source))?,
+        source: match (source.as_str(), upstream_source.as_deref()) {
+            ("console", _) => Source::Console,
+            (_, Some("web")) => Source::Web,
+            ("api", _) => Source::Api,
+            _ => return Err(bad("source", &source)),
+        },
+        message: TaskMessage {
+            push_config: row.try_get("push_config")?,
+            environment: row.try_get("environment")?,
+            recurring: row.try_get::<i64, _>("recurring")? != 0,
+            upstream_source,
+        },
         overrides_push_id: row.try_get("overrides_push_id")?,
         overridden_by_push_id: row.try_get("overridden_by_push_id")?,
         totals: Counters {
@@ -161,6 +197,28 @@ impl StoredTask {
         }
     }
 
+    /// Where the original message takes the user, for an Android task, from the record's
+    /// `pushConfig` (`android.action`: `action_type` 1 app, 2 browser with `browser.url`, 3
+    /// `intent`; `server/docs/tpns.md` §2.3). `None` when TPNS's record does not say, or for iOS.
+    pub fn click_action(&self) -> Option<ClickAction> {
+        if self.platform != Platform::Android {
+            return None;
+        }
+        let config: serde_json::Value =
+            serde_json::from_str(self.message.push_config.as_deref()?).ok()?;
+        let action = config.get("android")?.get("action")?;
+        let kind = action
+            .get("action_type")
+            .and_then(tpns::lenient::int_of)
+            .unwrap_or(1);
+        let text = |v: Option<&serde_json::Value>| v.and_then(tpns::lenient::text_of);
+        match kind {
+            2 => text(action.get("browser").and_then(|b| b.get("url"))).map(ClickAction::OpenUrl),
+            3 => text(action.get("intent")).map(ClickAction::Intent),
+            _ => Some(ClickAction::OpenApp),
+        }
+    }
+
     /// Whether the task's shown status may well be out of date: it is live and was not read for
     /// longer than its expected interval ([`STALE_AFTER_SECS`]), or it is still shown as
     /// scheduled more than [`SEND_TIME_GRACE_SECS`] after its send time without a read since.
@@ -202,6 +260,7 @@ pub(crate) fn sample_task(status: Status, synced_secs_ago: Option<i64>, now: i64
         status,
         collapse_id: None,
         source: Source::Api,
+        message: TaskMessage::default(),
         overrides_push_id: None,
         overridden_by_push_id: None,
         totals: Counters::default(),

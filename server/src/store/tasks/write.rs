@@ -1,10 +1,10 @@
 //! The tasks table's writes: what TPNS said about tasks, the console's own new tasks and their
 //! links, per-channel counters, in-flight markers and refresh claims.
 
-use domain::{Action, Channel, Counters};
+use domain::{Action, Counters, Source};
 use sqlx::Row;
 
-use super::model::{Changed, TaskUpsert, search_text};
+use super::model::{Changed, DEFAULT_EXPIRE_SECS, TaskUpsert, search_text};
 use crate::store::{Backend, Store, StoreError};
 
 impl Store {
@@ -26,7 +26,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for t in tasks {
             let existing = sqlx::query(
-                "select status, title, content, collapse_id, expire_secs, last_synced_at, acted_at_ms, lease_owner, lease_until
+                "select status, title, content, collapse_id, expire_secs, send_time, push_config, environment, upstream_source, recurring,
+                   last_synced_at, acted_at_ms, lease_owner, lease_until
                  from tasks where app_id = $1 and push_id = $2",
             )
             .bind(app_id)
@@ -60,17 +61,37 @@ impl Store {
                     let content: String = row.try_get("content")?;
                     let collapse: Option<i64> = row.try_get("collapse_id")?;
                     let expire: i64 = row.try_get("expire_secs")?;
+                    let send_time: Option<i64> = row.try_get("send_time")?;
+                    let push_config: Option<String> = row.try_get("push_config")?;
+                    let environment: Option<String> = row.try_get("environment")?;
+                    let upstream_source: Option<String> = row.try_get("upstream_source")?;
+                    let recurring = row.try_get::<i64, _>("recurring")? != 0;
+                    let m = &t.message;
+                    // A read that lacks an optional field (a list page, a sparse record) keeps
+                    // what an earlier read said.
+                    let newer =
+                        |new: &Option<String>, old: &Option<String>| new.is_some() && new != old;
                     let differs = status != t.status.upstream()
                         || title != t.title
                         || content != t.content
                         || (t.collapse_id.is_some() && collapse != t.collapse_id)
-                        || expire != t.expire_secs;
+                        || t.expire_secs.is_some_and(|e| e != expire)
+                        // Scheduled: worked out now (from the status) where it was not before.
+                        || (send_time.is_none() && t.send_time.is_some())
+                        || newer(&m.push_config, &push_config)
+                        || newer(&m.environment, &environment)
+                        || newer(&m.upstream_source, &upstream_source)
+                        || (m.recurring && !recurring);
                     if differs {
                         sqlx::query(
                             "update tasks set status = $1, title = $2, content = $3,
-                               collapse_id = coalesce($4, collapse_id), expire_secs = $5,
+                               collapse_id = coalesce($4, collapse_id), expire_secs = coalesce($5, expire_secs),
                                send_time = coalesce(send_time, $6), search_text = $7,
-                               last_synced_at = $8, version = version + 1, updated_at = $9
+                               last_synced_at = $8, version = version + 1, updated_at = $9,
+                               push_config = coalesce($12, push_config),
+                               environment = coalesce($13, environment),
+                               upstream_source = coalesce($14, upstream_source),
+                               recurring = case when $15 = 1 then 1 else recurring end
                              where app_id = $10 and push_id = $11
                                and (last_synced_at is null or last_synced_at <= $8)
                                and (acted_at_ms is null or acted_at_ms <= $8)",
@@ -79,13 +100,17 @@ impl Store {
                         .bind(&t.title)
                         .bind(&t.content)
                         .bind(t.collapse_id)
-                        .bind(t.expire_secs)
+                        .bind(t.expire_secs.unwrap_or(DEFAULT_EXPIRE_SECS))
                         .bind(t.send_time)
                         .bind(search_text(&t.push_id, &t.title, &t.content))
                         .bind(fetched_at_ms)
                         .bind(fetched_at_ms / 1000)
                         .bind(app_id)
                         .bind(&t.push_id)
+                        .bind(m.push_config.as_deref())
+                        .bind(m.environment.as_deref())
+                        .bind(m.upstream_source.as_deref())
+                        .bind(i64::from(m.recurring))
                         .execute(&mut *tx)
                         .await?;
                         changed.push(Changed {
@@ -94,7 +119,8 @@ impl Store {
                         });
                     } else {
                         sqlx::query(
-                            "update tasks set last_synced_at = $1 where app_id = $2 and push_id = $3",
+                            "update tasks set last_synced_at = $1 where app_id = $2 and push_id = $3
+                               and (last_synced_at is null or last_synced_at < $1)",
                         )
                         .bind(fetched_at_ms)
                         .bind(app_id)
@@ -147,12 +173,13 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a task's per-channel counters and their totals.
+    /// Stores a task's per-channel counters (by TPNS's channel code, whether Pushdeck knows the
+    /// channel or not) and their totals.
     pub async fn set_channel_stats(
         &self,
         app_id: &str,
         push_id: &str,
-        stats: &[(Channel, Counters)],
+        stats: &[(String, Counters)],
         totals: Counters,
         at_ms: i64,
     ) -> Result<bool, StoreError> {
@@ -167,7 +194,7 @@ impl Store {
             )
             .bind(app_id)
             .bind(push_id)
-            .bind(channel.code())
+            .bind(channel.as_str())
             .bind(c.planned as i64)
             .bind(c.sent as i64)
             .bind(c.arrived as i64)
@@ -328,8 +355,10 @@ pub(crate) async fn insert_task(
     sqlx::query(
         "insert into tasks (app_id, push_id, audience, audience_summary, audience_detail, platform, message_type,
            title, content, created_at, send_time, push_time, expire_secs, status, collapse_id, source,
-           overrides_push_id, last_synced_at, search_text, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+           overrides_push_id, last_synced_at, search_text, updated_at,
+           upstream_source, push_config, environment, recurring)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+           $21, $22, $23, $24)
          on conflict (app_id, push_id) do nothing",
     )
     .bind(app_id)
@@ -344,14 +373,23 @@ pub(crate) async fn insert_task(
     .bind(t.created_at)
     .bind(t.send_time)
     .bind(t.push_time)
-    .bind(t.expire_secs)
+    .bind(t.expire_secs.unwrap_or(DEFAULT_EXPIRE_SECS))
     .bind(t.status.upstream())
     .bind(t.collapse_id)
-    .bind(t.source.slug())
+    .bind(match t.source {
+        Source::Console => "console",
+        // The `source` column predates TPNS's console as a source (its check allows `console`
+        // and `api`); `upstream_source` says which.
+        Source::Api | Source::Web => "api",
+    })
     .bind(overrides)
     .bind(synced_ms)
     .bind(search_text(&t.push_id, &t.title, &t.content))
     .bind(t.created_at)
+    .bind(t.message.upstream_source.as_deref())
+    .bind(t.message.push_config.as_deref())
+    .bind(t.message.environment.as_deref())
+    .bind(i64::from(t.message.recurring))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -22,8 +22,16 @@ fn with(mut v: Value, key: &str, value: Value) -> Value {
     v
 }
 
+/// Read an hour after `T`.
+const NOW: i64 = T + 3600;
+
 fn map(v: Value) -> Option<TaskUpsert> {
-    map_record(&record(v), Platform::Android, None, 480)
+    map_record(&record(v), Platform::Android, None, 480, NOW)
+}
+
+fn without(mut v: Value, key: &str) -> Value {
+    v.as_object_mut().unwrap().remove(key);
+    v
 }
 
 #[test]
@@ -37,7 +45,7 @@ fn an_immediate_push_to_all_devices_maps_every_field() {
     assert_eq!(t.message_type, MessageKind::Notify);
     assert_eq!((t.title.as_str(), t.content.as_str()), ("Sale", "50% off"));
     assert_eq!((t.created_at, t.push_time, t.send_time), (T, T, None));
-    assert_eq!(t.expire_secs, 86_400);
+    assert_eq!(t.expire_secs, Some(86_400));
     assert_eq!(t.collapse_id, Some(1001));
     assert_eq!(t.source, Source::Api);
     assert_eq!(t.platform, Platform::Android);
@@ -54,8 +62,8 @@ fn a_push_time_after_the_creation_time_is_a_scheduled_send_time() {
 #[test]
 fn the_push_time_is_read_in_the_upstream_zone() {
     let rec = record(base());
-    let utc = map_record(&rec, Platform::Android, None, 0).unwrap();
-    let cst = map_record(&rec, Platform::Android, None, 480).unwrap();
+    let utc = map_record(&rec, Platform::Android, None, 0, NOW).unwrap();
+    let cst = map_record(&rec, Platform::Android, None, 480, NOW).unwrap();
     // Read as UTC, the same wall-clock time is eight hours later than read as UTC+8, and so
     // looks scheduled.
     assert_eq!(utc.push_time - cst.push_time, 8 * 3600);
@@ -71,7 +79,10 @@ fn without_create_time_the_push_time_is_the_creation_time_and_defaults_fill_the_
     o.remove("collapseID");
     let t = map(v).unwrap();
     assert_eq!((t.created_at, t.send_time), (T, None));
-    assert_eq!(t.expire_secs, DEFAULT_EXPIRE_SECS);
+    assert_eq!(
+        t.expire_secs, None,
+        "TPNS's default on insert, an earlier value kept"
+    );
     assert_eq!(t.collapse_id, None);
 }
 
@@ -173,16 +184,95 @@ fn packages_are_named_by_their_upload_id() {
 }
 
 #[test]
-fn tasks_from_the_api_or_the_tpns_console_are_api_tasks_unless_the_console_says_otherwise() {
+fn tasks_from_the_tpns_console_are_web_tasks_unless_the_console_says_otherwise() {
     let web = record(with(base(), "source", json!("web")));
     assert_eq!(
-        map_record(&web, Platform::Ios, None, 480).unwrap().source,
-        Source::Api
+        map_record(&web, Platform::Ios, None, 480, NOW)
+            .unwrap()
+            .source,
+        Source::Web
     );
-    let ours = map_record(&web, Platform::Ios, Some(Source::Console), 480).unwrap();
+    for api in [
+        with(base(), "source", json!("api")),
+        without(base(), "source"),
+    ] {
+        assert_eq!(map(api).unwrap().source, Source::Api);
+    }
+    let ours = map_record(&web, Platform::Ios, Some(Source::Console), 480, NOW).unwrap();
     assert_eq!(
         (ours.source, ours.platform),
         (Source::Console, Platform::Ios)
+    );
+}
+
+#[test]
+fn without_create_time_a_waiting_task_with_a_later_push_time_is_scheduled() {
+    // 2025-03-12 10:00:00 (+08:00): two days after `T`, read an hour after `T`.
+    let later = "2025-03-12 10:00:00";
+    for status in ["PUSH_WAIT", "PUSH_INIT"] {
+        let v = with(
+            with(without(base(), "createTime"), "date", json!(later)),
+            "status",
+            json!(status),
+        );
+        let t = map(v).unwrap();
+        assert_eq!(t.send_time, Some(T + 2 * 86_400), "{status}");
+        assert_eq!(t.created_at, NOW, "first seen: the best Pushdeck knows");
+    }
+    // Sent already: a push time in the past says nothing about a schedule.
+    let sent = with(
+        without(base(), "createTime"),
+        "status",
+        json!("PUSH_FINISHED"),
+    );
+    assert_eq!(map(sent).unwrap().send_time, None);
+    // Started early or a clock ahead of ours by seconds: not a schedule.
+    let soon = with(
+        with(
+            without(base(), "createTime"),
+            "date",
+            json!("2025-03-10 11:00:30"),
+        ),
+        "status",
+        json!("PUSH_WAIT"),
+    );
+    assert_eq!(map(soon).unwrap().send_time, None);
+}
+
+#[test]
+fn the_message_beyond_title_and_content_is_kept() {
+    let config = json!({"android": {"action": {"action_type": 2, "browser": {"url": "https://x.example"}}, "custom_content": "{\"k\":1}"}, "ios": null});
+    let v = with(
+        with(base(), "pushConfig", config.clone()),
+        "environment",
+        json!("dev"),
+    );
+    let t = map(with(
+        v,
+        "loopParam",
+        json!({"startDate": "2025-03-10", "loopType": 1}),
+    ))
+    .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(t.message.push_config.as_deref().unwrap()).unwrap(),
+        config
+    );
+    assert_eq!(t.message.environment.as_deref(), Some("dev"));
+    assert!(t.message.recurring);
+    let plain = map(with(base(), "loopParam", json!({}))).unwrap();
+    assert_eq!(
+        (
+            plain.message.push_config,
+            plain.message.environment,
+            plain.message.recurring
+        ),
+        (None, None, false)
+    );
+    assert_eq!(plain.message.upstream_source.as_deref(), Some("api"));
+    let unsaid = map(without(base(), "source")).unwrap();
+    assert_eq!(
+        unsaid.message.upstream_source, None,
+        "a sparse record says nothing"
     );
 }
 

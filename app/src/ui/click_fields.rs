@@ -1,0 +1,64 @@
+//! The override dialog's "When tapped" fields: where the corrected notification takes the user
+//! (open the app, a web page, an intent). Rendered on the server only and handed to the push
+//! details island as its children, so they add nothing to the browser's download: the island
+//! follows them through one `input` listener on its form and checks the web address before
+//! the form is sent; the server checks again (`domain::ClickAction::from_form`), and a click
+//! action equal to the original's is not a correction (`actions::override_push`).
+
+use leptos::prelude::*;
+
+const INPUT: &str = "rounded border border-slate-300 px-2 py-1 font-mono text-sm";
+
+/// The fields, filled with the original's click action: `kind` is `app`, `url`, `intent`, or
+/// empty when TPNS's record does not say (then "As the original" is offered and chosen).
+#[component]
+pub fn ClickFields(kind: String, target: String) -> impl IntoView {
+    let known = !kind.is_empty();
+    let kinds = [
+        ("", "As the original"),
+        ("app", "Open the app"),
+        ("url", "Open a web page"),
+        ("intent", "Open an intent"),
+    ];
+    let radios = kinds
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty() || !known)
+        .map(|(value, label)| {
+            view! {
+                <label class="flex items-center gap-2">
+                    <input type="radio" name="click" value=value class="accent-sky-600" checked=kind == value />
+                    {label}
+                </label>
+            }
+        })
+        .collect_view();
+    let url = if kind == "url" {
+        target.clone()
+    } else {
+        String::new()
+    };
+    let intent = if kind == "intent" {
+        target
+    } else {
+        String::new()
+    };
+    view! {
+        <fieldset class="flex flex-col gap-2 rounded-md border border-slate-200 p-3 text-sm">
+            <legend class="px-1 font-semibold">"When tapped"</legend>
+            <div class="flex flex-wrap gap-x-4 gap-y-1">{radios}</div>
+            <label class="flex flex-col gap-1">
+                "Web address (for a web page)"
+                <input name="url" type="text" inputmode="url" maxlength="2048" autocomplete="off"
+                    spellcheck="false" placeholder="https://" class=INPUT value=url />
+            </label>
+            <label class="flex flex-col gap-1">
+                "Intent (for an intent)"
+                <input name="intent" type="text" maxlength="2048" autocomplete="off"
+                    spellcheck="false" class=INPUT value=intent />
+            </label>
+            <p class="text-xs text-slate-500">
+                "Huawei devices take the notification's parameters from the intent, so it follows the choice: a web page drops the old intent."
+            </p>
+        </fieldset>
+    }
+}

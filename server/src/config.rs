@@ -121,7 +121,9 @@ pub struct AuthConfig {
     pub idle_timeout_mins: u64,
     /// Sign out after this many hours whatever the activity.
     pub absolute_timeout_hours: u64,
-    /// Failed sign-ins per username (and per address, ×4) in 15 minutes before throttling.
+    /// Failed sign-ins of a username from one address (and of an address, ×4) in 15 minutes
+    /// before its attempts wait, doubling; a username guessed at from anywhere more than ×4
+    /// times is slowed, never locked (`server/docs/security.md`).
     pub max_failures: u32,
     /// Trust `X-Forwarded-For` from a load balancer for the client address.
     pub trust_forwarded_for: bool,

@@ -253,7 +253,10 @@ impl UserService {
                 let p = generate_password();
                 Ok((p.clone(), Some(p)))
             }
-            Password::Given(p) if p.chars().count() < MIN_PASSWORD_CHARS => {
+            Password::Given(p)
+                if !(MIN_PASSWORD_CHARS..=refusals::MAX_PASSWORD_CHARS)
+                    .contains(&p.chars().count()) =>
+            {
                 Err(UserError::Invalid {
                     field: "password",
                     message: refusals::PASSWORD,

@@ -44,12 +44,15 @@ impl Role {
 /// JavaScript comes back with its error in the URL, which anyone can craft, so the Admin page
 /// shows only these.
 pub mod refusals {
+    /// The longest password anyone is given or may sign in with (issue 14: a field of
+    /// megabytes is no password, and hashing it is work a stranger should not cause).
+    pub const MAX_PASSWORD_CHARS: usize = 1024;
     pub const USERNAME: &str = "Use 2–64 letters, digits, dots, dashes, underscores or @.";
     pub const ROLE: &str = "Choose viewer, operator or admin.";
-    pub const PASSWORD: &str = "Use at least 12 characters, or leave it empty to generate one.";
+    pub const PASSWORD: &str = "Use 12 to 1,024 characters, or leave it empty to generate one.";
     pub const OWN_ADMIN_ROLE: &str = "You cannot remove your own admin role.";
     pub const DISABLE_SELF: &str = "You cannot disable yourself.";
-    pub const NEW_PASSWORD: &str = "Type a new password of at least 12 characters.";
+    pub const NEW_PASSWORD: &str = "Type a new password of 12 to 1,024 characters.";
     pub const OWN_PASSWORD: &str =
         "You cannot set your own password here; use `pushdeck user reset-password`.";
     pub const ALL: [&str; 7] = [

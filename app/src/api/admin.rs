@@ -76,7 +76,7 @@ pub async fn enable_user(username: String) -> Result<(), AppError> {
 #[server(endpoint = "admin/reset_password")]
 pub async fn reset_password(username: String, password: String) -> Result<NewUser, AppError> {
     let (console, parts) = crate::ports::console()?;
-    if password.chars().count() < 12 {
+    if !(12..=refusals::MAX_PASSWORD_CHARS).contains(&password.chars().count()) {
         return Err(AppError::validation("password", refusals::NEW_PASSWORD));
     }
     console

@@ -16,16 +16,43 @@ use tpns::clock::SharedClock;
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     /// `known`: the username is an account (for the audit log only, never for the answer).
+    /// `burst`: failed attempts of this username from this address in the window, this one
+    /// included.
     #[error("Wrong username or password.")]
-    Invalid { known: bool },
+    Invalid { known: bool, burst: i64 },
+    /// This address must wait before it tries this username (or any) again; nothing was
+    /// written (not even to the audit log: the failure that started the wait is there).
     #[error("Too many attempts. Try again in a few minutes.")]
     Throttled { known: bool },
+    /// A username or password longer than any real one: refused before anything is written.
+    #[error("Wrong username or password.")]
+    TooLong,
     #[error("internal: {0}")]
     Store(#[from] StoreError),
 }
 
 /// Failed sign-ins are counted over this window.
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The longest wait a throttled address is given.
+const MAX_DELAY_MS: i64 = 15 * 60_000;
+/// Failed sign-ins are kept this long, then pruned.
+const KEEP_FAILURES_MS: i64 = 24 * 3_600_000;
+/// How long an attempt on an account that strangers are guessing at is held before its answer:
+/// it slows guessing from many addresses down without stopping the owner.
+const ACCOUNT_SLOWDOWN: Duration = Duration::from_secs(2);
+/// Longer fields are not a username or password anyone uses.
+const MAX_USERNAME_CHARS: usize = 64;
+const MAX_PASSWORD_CHARS: usize = domain::user::refusals::MAX_PASSWORD_CHARS;
+
+/// The wait before the next attempt after `failures` failed ones, `allowed` of which are free:
+/// 15 seconds, doubling with every further failure, at most [`MAX_DELAY_MS`].
+fn backoff_ms(failures: i64, allowed: i64) -> i64 {
+    if failures < allowed {
+        return 0;
+    }
+    let doublings = (failures - allowed).min(20) as u32;
+    (15_000i64 << doublings).min(MAX_DELAY_MS)
+}
 /// `last_seen_at` is written at most this often (seconds), not on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
 
@@ -83,27 +110,54 @@ impl AuthService {
     }
 
     /// Checks the password and opens a session; returns the user and the cookie's token.
+    ///
+    /// Throttling (`server/docs/security.md`): failures are counted per username and address,
+    /// per address, and per username from anywhere, over [`THROTTLE_WINDOW`].
+    /// - A username from one address, and one address over all usernames, get their free
+    ///   attempts (`max_failures`, ×4 for an address), then a wait that doubles with every
+    ///   failure. A refused attempt writes nothing.
+    /// - A username guessed at from many addresses is slowed, never locked: past ×4 failures
+    ///   every attempt on it waits [`ACCOUNT_SLOWDOWN`] before its answer, and the owner signing
+    ///   in from an address of their own still gets in.
     pub async fn login(
         &self,
         username: &str,
         password: &str,
         ip: &str,
     ) -> Result<(User, String), LoginError> {
+        if username.chars().count() > MAX_USERNAME_CHARS
+            || password.chars().count() > MAX_PASSWORD_CHARS
+        {
+            return Err(LoginError::TooLong);
+        }
         let now_ms = self.clock.now_ms();
         let since = now_ms - THROTTLE_WINDOW.as_millis() as i64;
-        let user_key = format!("user:{}", username.to_lowercase());
+        let name = username.to_lowercase();
+        let pair_key = format!("pair:{name}|{ip}");
         let ip_key = format!("ip:{ip}");
-        let max = self.config.max_failures as i64;
-        // The attempt counts before the password is checked, so that parallel guesses all count
-        // against the limit; a success takes it back.
-        self.store.record_login_failure(&user_key, now_ms).await?;
-        self.store.record_login_failure(&ip_key, now_ms).await?;
+        let user_key = format!("user:{name}");
+        let max = i64::from(self.config.max_failures.max(1));
         let found = self.store.user_by_name(username).await?;
         let known = found.is_some();
-        if self.store.login_failures_since(&user_key, since).await? > max
-            || self.store.login_failures_since(&ip_key, since).await? > max * 4
-        {
-            return Err(LoginError::Throttled { known });
+        // Checked before anything is written: a refused attempt costs the database nothing.
+        for (key, allowed) in [(&pair_key, max), (&ip_key, max * 4)] {
+            let (n, last) = self.store.login_failures_since(key, since).await?;
+            let wait = backoff_ms(n, allowed);
+            if wait > 0 && last.is_some_and(|l| now_ms < l + wait) {
+                return Err(LoginError::Throttled { known });
+            }
+        }
+        let (on_account, _) = self.store.login_failures_since(&user_key, since).await?;
+        // The attempt counts before the password is checked, so that parallel guesses all count
+        // against the limits; a success takes it back.
+        for key in [&pair_key, &ip_key, &user_key] {
+            self.store.record_login_failure(key, now_ms).await?;
+        }
+        self.store
+            .prune_login_failures(now_ms - KEEP_FAILURES_MS)
+            .await?;
+        if on_account >= max * 4 {
+            tokio::time::sleep(ACCOUNT_SLOWDOWN).await;
         }
         // Argon2 takes tens of milliseconds of CPU: off the async workers.
         let (password, hash) = (
@@ -118,10 +172,12 @@ impl AuthService {
             .unwrap_or(false);
         let ok = verified && found.as_ref().is_some_and(|(u, _)| !u.disabled);
         let Some((user, _)) = found.filter(|_| ok) else {
-            return Err(LoginError::Invalid { known });
+            let (burst, _) = self.store.login_failures_since(&pair_key, since).await?;
+            return Err(LoginError::Invalid { known, burst });
         };
         self.store.forget_login_failure(&ip_key, now_ms).await?;
-        self.store.clear_login_failures(&user_key).await?;
+        self.store.forget_login_failure(&user_key, now_ms).await?;
+        self.store.clear_login_failures(&pair_key).await?;
         let token = new_token();
         let now = now_ms / 1000;
         let expires = now + self.config.absolute_timeout_hours as i64 * 3600;
@@ -249,5 +305,15 @@ mod tests {
             origin_of("HTTPS://Console.Example.com"),
             "https://console.example.com"
         );
+    }
+
+    #[test]
+    fn the_wait_starts_after_the_free_attempts_and_doubles_up_to_fifteen_minutes() {
+        assert_eq!(backoff_ms(4, 5), 0);
+        assert_eq!(backoff_ms(5, 5), 15_000);
+        assert_eq!(backoff_ms(6, 5), 30_000);
+        assert_eq!(backoff_ms(10, 5), 480_000);
+        assert_eq!(backoff_ms(11, 5), MAX_DELAY_MS);
+        assert_eq!(backoff_ms(i64::MAX, 5), MAX_DELAY_MS, "no overflow");
     }
 }

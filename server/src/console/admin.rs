@@ -58,33 +58,49 @@ impl ConsoleService {
         let s = &self.services;
         let result = s.auth.login(username.trim(), &password, &caller.ip).await;
         // A name that is no account may be a password typed in the wrong field: it is not
-        // written down.
-        let (outcome, user_id, known) = match &result {
-            Ok((u, _)) => ("succeeded", Some(u.user_id), true),
-            Err(LoginError::Throttled { known }) => ("throttled", None, *known),
-            Err(LoginError::Invalid { known }) => ("failed", None, *known),
-            Err(LoginError::Store(_)) => ("failed", None, false),
+        // written down. A burst of failures is audited at its 1st, 3rd, 10th, 30th, 100th…
+        // attempt with the count, and where throttling starts; refused attempts are not: a
+        // script cannot flood the log.
+        let max = i64::from(s.config.auth.max_failures.max(1));
+        let audited = match &result {
+            Ok((u, _)) => Some(("succeeded", Some(u.user_id), true, String::new())),
+            Err(LoginError::Invalid { known, burst }) if *burst == max => Some((
+                "throttled",
+                None,
+                *known,
+                format!(
+                    "failed attempt {burst} from this address in 15 minutes; further attempts wait, doubling with each failure"
+                ),
+            )),
+            Err(LoginError::Invalid { known, burst }) => worth_auditing(*burst).then(|| {
+                let detail = format!("failed attempt {burst} from this address in 15 minutes");
+                ("failed", None, *known, detail)
+            }),
+            Err(LoginError::Throttled { .. } | LoginError::TooLong | LoginError::Store(_)) => None,
         };
-        let entry = NewAudit {
-            at_ms: s.clock.now_ms(),
-            user_id,
-            username: if known {
-                username.trim().chars().take(64).collect()
-            } else {
-                "(unknown user)".into()
-            },
-            ip: caller.ip.clone(),
-            kind: "auth",
-            action: "sign-in".into(),
-            outcome: outcome.into(),
-            ..Default::default()
-        };
-        if let Err(e) = s.store.append_audit(&entry).await {
-            tracing::error!(error = %e, "could not audit a sign-in");
+        if let Some((outcome, user_id, known, detail)) = audited {
+            let entry = NewAudit {
+                at_ms: s.clock.now_ms(),
+                user_id,
+                username: if known {
+                    username.trim().chars().take(64).collect()
+                } else {
+                    "(unknown user)".into()
+                },
+                ip: caller.ip.clone(),
+                kind: "auth",
+                action: "sign-in".into(),
+                outcome: outcome.into(),
+                detail,
+                ..Default::default()
+            };
+            if let Err(e) = s.store.append_audit(&entry).await {
+                tracing::error!(error = %e, "could not audit a sign-in");
+            }
         }
         match result {
             Ok((_, token)) => Ok(s.auth.cookie(&token)),
-            Err(LoginError::Invalid { .. }) => Err(AppError::validation(
+            Err(LoginError::Invalid { .. } | LoginError::TooLong) => Err(AppError::validation(
                 "password",
                 "Wrong username or password.",
             )),
@@ -112,9 +128,7 @@ impl ConsoleService {
                 None => Ok(None),
                 Some(v) => parse_date(v, offset)
                     .map(|d| Some(d * 1000))
-                    .ok_or_else(|| {
-                        AppError::validation(field, format!("`{v}` is not a date like 2026-11-27."))
-                    }),
+                    .ok_or_else(|| AppError::validation(field, super::tasks::date_refusal(field))),
             }
         };
         let filter = AuditFilter {
@@ -262,4 +276,17 @@ impl ConsoleService {
             generated_password: generated,
         })
     }
+}
+
+/// Whether the `n`th failed sign-in of a burst is written to the audit log: 1, 3, 10, 30, 100,
+/// 300, … — enough to see a burst and its size, never one row per attempt.
+fn worth_auditing(n: i64) -> bool {
+    let mut step = 1;
+    while step <= n {
+        if n == step || n == step * 3 {
+            return true;
+        }
+        step *= 10;
+    }
+    false
 }

@@ -31,9 +31,9 @@ impl ConsoleService {
         let date = |field: &str, v: &Option<String>| -> Result<Option<i64>, AppError> {
             match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 None => Ok(None),
-                Some(v) => parse_date(v, offset).map(Some).ok_or_else(|| {
-                    AppError::validation(field, format!("`{v}` is not a date like 2026-11-27."))
-                }),
+                Some(v) => parse_date(v, offset)
+                    .map(Some)
+                    .ok_or_else(|| AppError::validation(field, date_refusal(field))),
             }
         };
         let created_from = date("from", &q.created_from)?;
@@ -128,7 +128,9 @@ impl ConsoleService {
             .get_task(&app.id, push_id)
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::not_found(format!("Task {push_id} of {}", app.name)))?;
+            .ok_or_else(|| {
+                AppError::not_found(format!("{} of {}", task_named(push_id), app.name))
+            })?;
         s.store
             .watch_task(&app.id, push_id, s.clock.now_ms() + WATCH_MS)
             .await
@@ -190,11 +192,31 @@ impl ConsoleService {
         {
             Ok(Some(_)) => Ok(()),
             Ok(None) => Err(AppError::not_found(format!(
-                "Task {push_id} at TPNS (it may be older than TPNS's one-month window)"
+                "{} at TPNS (it may be older than TPNS's one-month window)",
+                task_named(push_id)
             ))),
             Err(e) => Err(sync_error(e)),
         }
     }
+}
+
+/// A task named in an error: by its push ID only when the text from the link is one, so that
+/// a crafted link cannot put a sentence of its own under Pushdeck's name.
+fn task_named(push_id: &str) -> String {
+    match domain::PushId::parse(push_id) {
+        Some(id) => format!("Task {id}"),
+        None => "The task".to_string(),
+    }
+}
+
+/// The refusal of a date from the URL or a form, naming the field, never its text.
+pub(super) fn date_refusal(field: &str) -> String {
+    let which = match field {
+        "from" => "The “from” date",
+        "to" => "The “to” date",
+        _ => "The date",
+    };
+    format!("{which} is not a date like 2026-11-27 (from 1970 on).")
 }
 
 /// The first line of `text`, at most `max` characters.

@@ -291,14 +291,29 @@ impl Store {
         Ok(())
     }
 
-    pub async fn login_failures_since(&self, key: &str, since_ms: i64) -> Result<i64, StoreError> {
-        let r =
-            sqlx::query("select count(*) as n from login_failures where key = $1 and at_ms > $2")
-                .bind(key)
-                .bind(since_ms)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(r.try_get("n")?)
+    /// Failed sign-ins under `key` after `since_ms`: how many, and the latest.
+    pub async fn login_failures_since(
+        &self,
+        key: &str,
+        since_ms: i64,
+    ) -> Result<(i64, Option<i64>), StoreError> {
+        let r = sqlx::query(
+            "select count(*) as n, max(at_ms) as last from login_failures where key = $1 and at_ms > $2",
+        )
+        .bind(key)
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((r.try_get("n")?, r.try_get("last")?))
+    }
+
+    /// Forgets failed sign-ins older than `before_ms` (they no longer count).
+    pub async fn prune_login_failures(&self, before_ms: i64) -> Result<(), StoreError> {
+        sqlx::query("delete from login_failures where at_ms < $1")
+            .bind(before_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Takes back one counted attempt (a sign-in that succeeded).

@@ -359,6 +359,147 @@ both_stores!(
     }
 );
 
+/// A sign-in from `ip` (the console trusts `X-Forwarded-For` in these tests).
+async fn sign_in_from(
+    app: &TestApp,
+    ip: &str,
+    username: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let res = app
+        .http
+        .post(format!("{}/api/login", app.base))
+        .header(reqwest::header::ORIGIN, &app.base)
+        .header("accept", "application/json")
+        .header("x-forwarded-for", ip)
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    decode::<()>(res).await
+}
+
+/// The first admin, `admin`, created at start with a random password: given a known one.
+async fn known_admin(app: &TestApp) {
+    sqlx::query("update users set password_hash = $1 where username = 'admin'")
+        .bind(pushdeck::auth::hash_password("admin-password-123"))
+        .execute(crate::helpers::pool(&app.services.store))
+        .await
+        .unwrap();
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .fetch_one(crate::helpers::pool(&app.services.store))
+        .await
+        .unwrap()
+        .try_get::<i64, _>(0)
+        .unwrap()
+}
+
+both_stores!(
+    a_strangers_thousand_guesses_neither_lock_out_the_owner_nor_grow_the_database,
+    |db: Db| async move {
+        let app = TestApp::spawn_with(
+            db,
+            Options {
+                tweak: Some(|c| c.auth.trust_forwarded_for = true),
+                ..Default::default()
+            },
+        )
+        .await;
+        known_admin(&app).await;
+        let mut throttled = 0;
+        for i in 0..1_000 {
+            let password = format!("guess-{i}");
+            match sign_in_from(&app, "203.0.113.9", "admin", &password).await {
+                Err(AppError::Throttled) => throttled += 1,
+                Err(AppError::Validation { .. }) => {}
+                other => panic!("a guess got {other:?}"),
+            }
+        }
+        assert!(
+            throttled >= 990,
+            "the address was slowed down: {throttled} refused"
+        );
+        // Refused attempts write nothing: a handful of failures, and as many audit rows as the
+        // burst's milestones.
+        let failures = count(&app, "select count(*) from login_failures").await;
+        assert!(failures <= 3 * 6, "{failures} failure rows");
+        let audited = count(
+            &app,
+            "select count(*) from audit_log where action = 'sign-in'",
+        )
+        .await;
+        assert!(audited <= 4, "{audited} audit rows for 1,000 guesses");
+        // The owner, from their own address, signs in at once.
+        sign_in_from(&app, "198.51.100.7", "admin", "admin-password-123")
+            .await
+            .expect("the owner is not locked out");
+        // A too-long username is refused before anything is written: over its own limit, and
+        // (a body of megabytes) at the edge, on a connection of its own since the server
+        // answers without reading the rest.
+        assert!(
+            sign_in_from(&app, "198.51.100.8", &"a".repeat(65), "x")
+                .await
+                .is_err()
+        );
+        let huge = reqwest::Client::new()
+            .post(format!("{}/api/login", app.base))
+            .header(reqwest::header::ORIGIN, &app.base)
+            .header("x-forwarded-for", "198.51.100.8")
+            .form(&[
+                ("username", "a".repeat(100_000).as_str()),
+                ("password", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            count(&app, "select count(*) from login_failures").await,
+            failures
+        );
+        app.stop().await;
+    }
+);
+
+both_stores!(
+    guessing_one_account_from_many_addresses_slows_down_without_stopping_the_owner,
+    |db: Db| async move {
+        let app = TestApp::spawn_with(
+            db,
+            Options {
+                tweak: Some(|c| c.auth.trust_forwarded_for = true),
+                ..Default::default()
+            },
+        )
+        .await;
+        known_admin(&app).await;
+        // Twenty addresses, one guess each: the account's own limit (×4 the per-address one).
+        for i in 0..20 {
+            let ip = format!("192.0.2.{i}");
+            assert!(matches!(
+                sign_in_from(&app, &ip, "admin", "guess").await,
+                Err(AppError::Validation { .. })
+            ));
+        }
+        // The next guess, from yet another address, waits before its answer.
+        let started = std::time::Instant::now();
+        let _ = sign_in_from(&app, "192.0.2.200", "admin", "guess").await;
+        assert!(
+            started.elapsed() >= std::time::Duration::from_secs(2),
+            "slowed down"
+        );
+        // The owner waits too, but gets in.
+        sign_in_from(&app, "198.51.100.7", "admin", "admin-password-123")
+            .await
+            .expect("slowed, not locked");
+        app.stop().await;
+    }
+);
+
 both_stores!(
     sessions_expire_when_idle_and_at_their_absolute_limit,
     |db: Db| async move {

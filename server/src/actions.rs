@@ -136,7 +136,7 @@ impl ActionService {
     ) -> Result<ActionOutcome, ActionError> {
         // A retried or double-submitted request: answer with the first one's outcome.
         if let Some(earlier) = self.store.intent_by_key(&req.idempotency_key).await? {
-            return self.answer_same_key(app, req, earlier).await;
+            return self.answer_same_key(app, actor, req, earlier).await;
         }
         let task = self.stored(app, &req.push_id).await?;
         if let Err(refusal) = check(req.action, &task.facts(), &self.rule_context(app)) {
@@ -176,7 +176,7 @@ impl ActionService {
             match self.store.insert_intent(&new).await {
                 Ok(i) => break i,
                 Err(InsertError::SameKey(earlier)) => {
-                    return self.answer_same_key(app, req, earlier).await;
+                    return self.answer_same_key(app, actor, req, earlier).await;
                 }
                 Err(InsertError::TaskBusy(other)) => {
                     return self.refuse(app, actor, req, self.busy(&other)).await;
@@ -330,13 +330,17 @@ impl ActionService {
     }
 
     /// The answer to a request whose key was seen before: the earlier outcome once resolved.
+    /// A key belongs to the user who sent it first: another user's request with it learns
+    /// nothing of that action.
     async fn answer_same_key(
         &self,
         app: &UpstreamApp,
+        actor: &Actor,
         req: &ActionRequest,
         earlier: Intent,
     ) -> Result<ActionOutcome, ActionError> {
-        if earlier.app_id != app.id
+        if earlier.user_id != actor.user_id
+            || earlier.app_id != app.id
             || req.push_id != earlier.push_id
             || earlier.action != req.action
         {

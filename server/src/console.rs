@@ -54,7 +54,11 @@ pub(crate) fn user_info(u: &User) -> UserInfo {
 impl ConsoleService {
     fn app(&self, id: Option<&str>) -> Result<&Arc<UpstreamApp>, AppError> {
         self.services.apps.resolve(id).ok_or_else(|| {
-            AppError::not_found(format!("App {}", id.unwrap_or("(none configured)")))
+            // The app named by the link is not repeated: only the console's own sentence.
+            AppError::not_found(match id {
+                Some(_) => "The app named in the link",
+                None => "A configured app",
+            })
         })
     }
 }

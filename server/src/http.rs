@@ -216,9 +216,10 @@ pub async fn audit_csv(
         .into_response()
 }
 
-/// Quotes a CSV cell, and defuses spreadsheet formulas (`=`, `+`, `-`, `@` at the start).
+/// Quotes a CSV cell, and defuses spreadsheet formulas: a cell starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return (OWASP's list for CSV injection) gets a leading `'`.
 fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{v}")
     } else {
         v.to_string()
@@ -252,5 +253,10 @@ mod tests {
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        for hostile in ["+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1)", "\t=1", "\r=1"] {
+            let cell = csv_cell(hostile);
+            let inner = cell.strip_prefix('"').unwrap_or(&cell);
+            assert!(inner.starts_with('\''), "{hostile:?} became {cell:?}");
+        }
     }
 }

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::actions::ActionService;
@@ -304,6 +305,10 @@ pub fn router(services: Arc<Services>) -> Router {
             app::shell,
         ))
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
+        // Every form field is capped at the edge: no request of the console comes near this
+        // (an override's content is at most 2,000 characters), and a stranger's megabytes are
+        // refused before any handler reads them (`server/docs/security.md`).
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(crate::http::panic_response))
         .layer(axum::middleware::from_fn(crate::http::csp::security_headers))
@@ -312,6 +317,9 @@ pub fn router(services: Arc<Services>) -> Router {
         }))
         .with_state(state)
 }
+
+/// The largest request body the console accepts.
+const MAX_REQUEST_BODY: usize = 64 * 1024;
 
 /// `pushdeck serve`.
 pub async fn serve(config: Config) -> Result<(), StartupError> {

@@ -64,23 +64,33 @@ pub fn format_offset(offset_minutes: i32) -> String {
     }
 }
 
-fn digits(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// A number of 1 to `max_len` ASCII digits (so it never overflows).
+fn digits_up_to(s: &str, max_len: usize) -> Option<i64> {
+    if s.is_empty() || s.len() > max_len || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     s.parse().ok()
 }
 
-/// Parses `YYYY-MM-DD` into the Unix time of that day's midnight in the given zone.
+fn digits(s: &str) -> Option<i64> {
+    digits_up_to(s, 2)
+}
+
+/// The years a date may name: four digits, from 1970 (TPNS has nothing older).
+const YEARS: std::ops::RangeInclusive<i64> = 1970..=9999;
+
+/// Parses `YYYY-MM-DD` into the Unix time of that day's midnight in the given zone. Strict: a
+/// four-digit year from 1970, a month and a day of one or two digits that exist.
 pub fn parse_date(s: &str, offset_minutes: i32) -> Option<i64> {
     let mut it = s.trim().splitn(3, '-');
-    let y = digits(it.next()?)?;
-    let m = digits(it.next()?)? as u32;
-    let d = digits(it.next()?)? as u32;
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    let y = it.next()?;
+    let y = digits_up_to(y, 4).filter(|y| YEARS.contains(y))?;
+    let m = digits(it.next()?)?;
+    let d = digits(it.next()?)?;
+    if !(1..=12).contains(&m) || d == 0 || d > i64::from(days_in_month(y, m as u32)) {
         return None;
     }
-    Some(days_from_civil(y, m, d) * 86_400 - offset_minutes as i64 * 60)
+    Some(days_from_civil(y, m as u32, d as u32) * 86_400 - i64::from(offset_minutes) * 60)
 }
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (or `YYYY-MM-DDTHH:MM[:SS]`, as an HTML `datetime-local` input
@@ -114,6 +124,9 @@ pub fn parse_offset(s: &str) -> Option<i32> {
         b'-' => (-1, &s[1..]),
         _ => return None,
     };
+    if !rest.is_ascii() {
+        return None;
+    }
     let (h, m) = match rest.split_once(':') {
         Some((h, m)) => (digits(h)?, digits(m)?),
         None if rest.len() == 4 => (digits(&rest[..2])?, digits(&rest[2..])?),
@@ -193,5 +206,66 @@ mod tests {
         assert_eq!(parse_offset("-0330"), Some(-210));
         assert_eq!(parse_offset("UTC"), Some(0));
         assert_eq!(parse_offset("8"), None);
+    }
+
+    #[test]
+    fn out_of_range_parts_are_refused_not_truncated_or_wrapped() {
+        for bad in [
+            "2026-4294967297-01",
+            "2026-01-4294967297",
+            "99999999999999999999-01-01",
+            "9223372036854775807-01-01",
+            "10000-01-01",
+            "1969-12-31",
+            "0001-01-01",
+            "2026-001-01",
+            "2026--1-01",
+            "+2026-01-01",
+            "2026-01-01-01",
+        ] {
+            assert_eq!(parse_date(bad, 0), None, "{bad}");
+        }
+        assert_eq!(parse_datetime("2026-01-01 999999999999:00", 0), None);
+        assert_eq!(
+            parse_offset("+1é1"),
+            None,
+            "no panic on a multi-byte character"
+        );
+        assert_eq!(parse_date("9999-12-31", 0), Some(253_402_214_400));
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn no_text_makes_a_parser_panic(s in "\\PC{0,40}", b in proptest::collection::vec(any::<u8>(), 0..40)) {
+                let lossy = String::from_utf8_lossy(&b).into_owned();
+                for t in [s.as_str(), lossy.as_str()] {
+                    let _ = parse_date(t, 480);
+                    let _ = parse_datetime(t, -720);
+                    let _ = parse_offset(t);
+                }
+            }
+
+            #[test]
+            fn every_time_reads_back_as_written(ts in 0i64..253_402_300_799, off in -720i32..=840) {
+                prop_assert_eq!(parse_datetime(&format_datetime(ts, off), off), Some(ts));
+            }
+
+            #[test]
+            fn a_date_is_read_exactly_when_it_exists(y in 1900i64..10_100, m in 0u32..14, d in 0u32..33) {
+                let text = format!("{y:04}-{m:02}-{d:02}");
+                let exists = (1970..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m.max(1));
+                match parse_date(&text, 0) {
+                    Some(ts) => {
+                        prop_assert!(exists, "{} was read", text);
+                        prop_assert_eq!(format_date(ts, 0), text);
+                    }
+                    None => prop_assert!(!exists, "{} was refused", text),
+                }
+            }
+        }
     }
 }

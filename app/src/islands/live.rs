@@ -89,10 +89,21 @@ pub fn clock(rendered_at: i64) -> ReadSignal<i64> {
 pub fn new_request_key() -> String {
     #[cfg(feature = "hydrate")]
     {
-        let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-        let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+        // 128 bits from the browser's cryptographic generator: a key nobody can guess.
+        let mut bytes = [0u8; 16];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+            .is_some();
+        if !filled {
+            // No Web Crypto (a very old browser): the server still scopes keys to their user.
+            let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+            let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+            bytes[..8].copy_from_slice(&(a << 32 | b).to_le_bytes());
+        }
         let t = js_sys::Date::now() as u64;
-        format!("{t:x}-{a:08x}{b:08x}")
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{t:x}-{hex}")
     }
     #[cfg(not(feature = "hydrate"))]
     String::new()

@@ -204,6 +204,30 @@ both_stores!(
             .await
             .unwrap();
         assert_eq!(calls(&app, Endpoint::Stop), 1);
+        // A key belongs to its user: a colleague sending the same key learns nothing of that
+        // action and sends nothing.
+        let other = app.operator("oscar").await;
+        match app
+            .act(
+                &other,
+                "demo-android",
+                &id,
+                Action::Terminate,
+                "same-key",
+                &[],
+            )
+            .await
+        {
+            Err(AppError::Validation { field, message }) => {
+                assert_eq!(field, "idempotency_key");
+                assert!(
+                    !message.contains("olivia") && !message.contains("Terminated"),
+                    "{message}"
+                );
+            }
+            other => panic!("expected a refusal of the key, got {other:?}"),
+        }
+        assert_eq!(calls(&app, Endpoint::Stop), 1);
         app.stop().await;
     }
 );

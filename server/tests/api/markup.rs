@@ -507,3 +507,35 @@ fn the_page_checker_catches_what_the_browser_would_run() {
         assert!(caught, "not caught: {bad}");
     }
 }
+
+/// A crafted link cannot put a sentence of its own on a page under Pushdeck's name: the error
+/// banners name the field or the kind of thing, never the link's text (issue 14).
+#[tokio::test]
+async fn text_from_a_link_is_never_shown_on_a_page() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let op = app.operator("olivia").await;
+    let planted = "Call 555 0100 to unlock your account";
+    let enc = planted.replace(' ', "%20");
+    for path in [
+        format!("/tasks/{enc}?app=demo-android"),
+        format!("/tasks?app=demo-android&from={enc}"),
+        format!("/tasks?app=demo-android&to={enc}"),
+        format!("/audit?from={enc}"),
+        format!("/audit?to={enc}"),
+        format!("/tasks?app={enc}"),
+        format!("/api/task?app=demo-android&push_id={enc}"),
+        format!("/api/tasks?query[app]={enc}"),
+    ] {
+        let body = app.get(Some(&op), &path).await.text().await.unwrap();
+        assert!(!body.contains("555"), "{path} shows the link's text");
+    }
+    // A well-formed push ID is named, so the page still says which task it could not find.
+    let body = app
+        .get(Some(&op), "/tasks/3999999999?app=demo-android")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("Task 3999999999"), "the task is named");
+    app.stop().await;
+}

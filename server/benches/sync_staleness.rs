@@ -23,8 +23,8 @@ use pushdeck::clock::{Clock, ManualClock, SharedClock};
 use pushdeck::config::{SandboxSettings, SyncConfig};
 use pushdeck::feed::ChangeFeed;
 use pushdeck::sandbox::{Sandbox, SandboxConfig, TaskSpec, demo_apps};
-use pushdeck::store::Store;
 use pushdeck::store::tasks::{ListFilter, Page};
+use pushdeck::store::{StampClock, Store};
 use pushdeck::sync::Syncer;
 use pushdeck::tpns::{ClientOptions, Endpoint, TpnsClient};
 use sqlx::{Connection, Row};
@@ -157,9 +157,11 @@ async fn run(postgres: bool, margin: u32) -> Outcome {
     assert_eq!(clock.now_ms(), START_MS);
 
     let (url, _guard) = database(postgres).await;
+    // The simulated clock stamps the ledger and the leases, not the database's.
     let store = Store::connect(&url, 5, Duration::from_secs(5))
         .await
-        .expect("the store");
+        .expect("the store")
+        .stamped_by(StampClock::Caller);
     store.migrate().await.expect("migrations");
     let mut apps = AppRegistry::default();
     for app in pushdeck::apps::sandbox_apps(&sandbox)

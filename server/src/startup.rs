@@ -66,7 +66,11 @@ impl Application {
         clock: SharedClock,
         extra_apps: Vec<crate::apps::UpstreamApp>,
     ) -> Result<Application, StartupError> {
-        let store = open_store(&config).await?;
+        let mut store = open_store(&config).await?;
+        if !clock.is_system() {
+            // A simulated clock: the database's would be hours away from the simulated world.
+            store = store.stamped_by(crate::store::StampClock::Caller);
+        }
         let mut apps = AppRegistry::from_config(&config)?;
         for app in extra_apps {
             apps.push(app);

@@ -13,6 +13,7 @@ use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 
 pub mod apps;
 pub mod audit;
+mod clock;
 pub mod instances;
 pub mod intents;
 pub mod leases;
@@ -20,6 +21,8 @@ pub mod pacing;
 pub mod quota;
 pub mod tasks;
 pub mod users;
+
+pub use clock::StampClock;
 
 /// Which database is behind the pool; a few statements differ (`FOR UPDATE SKIP LOCKED`,
 /// `LISTEN/NOTIFY`, case-insensitive `LIKE`).
@@ -58,6 +61,8 @@ pub enum StoreError {
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub(crate) backend: Backend,
+    /// Whose clock stamps the rows instances share (ledger, leases): see [`StampClock`].
+    stamps: StampClock,
     url: String,
 }
 
@@ -143,6 +148,7 @@ impl Store {
         Ok(Store {
             pool,
             backend,
+            stamps: StampClock::Database,
             url: url.to_string(),
         })
     }

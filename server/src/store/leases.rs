@@ -1,5 +1,6 @@
 //! Named leases: a piece of periodic work (sweeping an app's task list) done by one instance at a
-//! time, with its position kept in the database so another instance can take over.
+//! time, with its position kept in the database so another instance can take over. A lease's
+//! end is stamped by the database's clock (`clock.rs`).
 
 use sqlx::Row;
 
@@ -14,7 +15,9 @@ pub struct Lease {
 
 impl Store {
     /// Takes or renews the lease `name` for `owner` until `until_ms`, unless another owner holds
-    /// it past `now_ms`.
+    /// it past `now_ms` (both by the caller's clock; the lease's end is kept by the database's,
+    /// `clock.rs`, so an instance whose clock runs ahead cannot take a lease still held). The
+    /// saved position's `next_at_ms` is the holder's own schedule, by its clock.
     pub async fn acquire_lease(
         &self,
         name: &str,
@@ -22,6 +25,7 @@ impl Store {
         now_ms: i64,
         until_ms: i64,
     ) -> Result<Option<Lease>, StoreError> {
+        let t = self.shared_now(&self.pool, now_ms).await?;
         let row = sqlx::query(
             "insert into leases (name, owner, until_ms, cursor, next_at_ms) values ($1, $2, $3, 0, 0)
              on conflict (name) do update set owner = excluded.owner, until_ms = excluded.until_ms
@@ -30,8 +34,8 @@ impl Store {
         )
         .bind(name)
         .bind(owner)
-        .bind(until_ms)
-        .bind(now_ms)
+        .bind(t.from_caller(until_ms))
+        .bind(t.now_ms)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {

@@ -1,6 +1,7 @@
 //! The sync worker's pacing gates, shared by every instance (`sync_pacing`): a gate opens at
 //! `next_at_ms`, and whoever passes it moves it one interval on, so that calls of a kind are
-//! spread evenly over the hour instead of spent in a burst.
+//! spread evenly over the hour instead of spent in a burst. Gates open and close by the
+//! database's clock (`clock.rs`); callers pass their own `now_ms`.
 
 use sqlx::Row;
 
@@ -9,6 +10,7 @@ use super::{Store, StoreError};
 impl Store {
     /// Whether the pacing gate `name` is open at `now_ms` (a gate never passed is open).
     pub async fn pacing_gate_open(&self, name: &str, now_ms: i64) -> Result<bool, StoreError> {
+        let now_ms = self.shared_now(&self.pool, now_ms).await?.now_ms;
         let next: Option<i64> = sqlx::query("select next_at_ms from sync_pacing where name = $1")
             .bind(name)
             .fetch_optional(&self.pool)
@@ -28,6 +30,7 @@ impl Store {
         now_ms: i64,
         interval_ms: i64,
     ) -> Result<bool, StoreError> {
+        let now_ms = self.shared_now(&self.pool, now_ms).await?.now_ms;
         let row = sqlx::query(
             "insert into sync_pacing (name, next_at_ms) values ($1, $2 + $3)
              on conflict (name) do update set next_at_ms = case
@@ -53,6 +56,7 @@ impl Store {
         now_ms: i64,
         spacing_ms: i64,
     ) -> Result<bool, StoreError> {
+        let now_ms = self.shared_now(&self.pool, now_ms).await?.now_ms;
         let row = sqlx::query(
             "insert into sync_pacing (name, next_at_ms) values ($1, $2 + $3)
              on conflict (name) do update set next_at_ms = $2 + $3

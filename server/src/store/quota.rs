@@ -1,6 +1,7 @@
 //! The quota ledger: upstream query calls per app and endpoint over a sliding window, shared by
 //! every instance through the database, so that all of them together never exceed TPNS's
-//! "200 calls an hour" (`server/docs/product.md`, "Tracking task status").
+//! "200 calls an hour" (`server/docs/product.md`, "Tracking task status"). Calls are stamped by
+//! the database's clock (`clock.rs`); the times callers pass and get back are theirs.
 
 use sqlx::Row;
 
@@ -49,10 +50,13 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let backoff: i64 = row.try_get("backoff_until_ms")?;
+        // Stamped by the one clock (`clock.rs`), read once the lock above is held.
+        let t = self.shared_now(&mut *tx, now_ms).await?;
+        let now_ms = t.now_ms;
         if backoff > now_ms {
             tx.commit().await?;
             return Ok(Reservation::Denied {
-                retry_at_ms: backoff,
+                retry_at_ms: t.to_caller(backoff),
             });
         }
         let row = sqlx::query(
@@ -69,7 +73,7 @@ impl Store {
             let oldest: Option<i64> = row.try_get("oldest")?;
             tx.commit().await?;
             return Ok(Reservation::Denied {
-                retry_at_ms: oldest.map(|o| o + window_ms + 1).unwrap_or(now_ms + 1000),
+                retry_at_ms: t.to_caller(oldest.map_or(now_ms + 1000, |o| o + window_ms + 1)),
             });
         }
         sqlx::query("insert into quota_calls (app_id, endpoint, called_at_ms) values ($1, $2, $3)")
@@ -91,7 +95,8 @@ impl Store {
         Ok(Reservation::Granted)
     }
 
-    /// Stops calls to an endpoint until `until_ms` after the upstream said "request too fast".
+    /// Stops calls to an endpoint until `until_ms` (by the caller's clock, `now_ms`) after the
+    /// upstream said "request too fast".
     pub async fn back_off(
         &self,
         app_id: &str,
@@ -99,6 +104,7 @@ impl Store {
         until_ms: i64,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        let t = self.shared_now(&self.pool, now_ms).await?;
         sqlx::query(
             "insert into quota_state (app_id, endpoint, backoff_until_ms, rate_limited_total, updated_at_ms)
              values ($1, $2, $3, 1, $4)
@@ -110,14 +116,15 @@ impl Store {
         )
         .bind(app_id)
         .bind(endpoint)
-        .bind(until_ms)
-        .bind(now_ms)
+        .bind(t.from_caller(until_ms))
+        .bind(t.now_ms)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    /// Calls made in the window and the back-off, for showing the remaining budget.
+    /// Calls made in the window and the back-off, for showing the remaining budget (times by
+    /// the caller's clock).
     pub async fn quota_usage(
         &self,
         app_id: &str,
@@ -125,13 +132,14 @@ impl Store {
         window_ms: i64,
         now_ms: i64,
     ) -> Result<Usage, StoreError> {
+        let t = self.shared_now(&self.pool, now_ms).await?;
         let row = sqlx::query(
             "select count(*) as n, min(called_at_ms) as oldest from quota_calls
              where app_id = $1 and endpoint = $2 and called_at_ms > $3",
         )
         .bind(app_id)
         .bind(endpoint)
-        .bind(now_ms - window_ms)
+        .bind(t.now_ms - window_ms)
         .fetch_one(&self.pool)
         .await?;
         let used: i64 = row.try_get("n")?;
@@ -147,8 +155,8 @@ impl Store {
         .transpose()?;
         Ok(Usage {
             used: used.max(0) as u32,
-            backoff_until_ms: backoff.unwrap_or(0),
-            oldest_ms: oldest,
+            backoff_until_ms: t.to_caller(backoff.unwrap_or(0)),
+            oldest_ms: oldest.map(|o| t.to_caller(o)),
         })
     }
 
@@ -160,6 +168,7 @@ impl Store {
         window_ms: i64,
         now_ms: i64,
     ) -> Result<[Usage; 2], StoreError> {
+        let t = self.shared_now(&self.pool, now_ms).await?;
         let rows = sqlx::query(
             "with eps (endpoint) as (values (cast($2 as text)), (cast($3 as text)))
              select eps.endpoint as endpoint,
@@ -174,7 +183,7 @@ impl Store {
         .bind(app_id)
         .bind(endpoints[0])
         .bind(endpoints[1])
-        .bind(now_ms - window_ms)
+        .bind(t.now_ms - window_ms)
         .fetch_all(&self.pool)
         .await?;
         let mut out = [Usage {
@@ -189,8 +198,10 @@ impl Store {
             };
             out[i] = Usage {
                 used: r.try_get::<i64, _>("n")?.max(0) as u32,
-                backoff_until_ms: r.try_get::<Option<i64>, _>("backoff")?.unwrap_or(0),
-                oldest_ms: r.try_get("oldest")?,
+                backoff_until_ms: t.to_caller(r.try_get::<Option<i64>, _>("backoff")?.unwrap_or(0)),
+                oldest_ms: r
+                    .try_get::<Option<i64>, _>("oldest")?
+                    .map(|o| t.to_caller(o)),
             };
         }
         Ok(out)
@@ -229,6 +240,7 @@ impl Store {
     /// Notes a call under a key of the ledger without a limit: the worker counts the calls made
     /// for watched and in-flight tasks apart, to know how much of the window is theirs.
     pub async fn note_call(&self, app_id: &str, key: &str, now_ms: i64) -> Result<(), StoreError> {
+        let now_ms = self.shared_now(&self.pool, now_ms).await?.now_ms;
         sqlx::query("insert into quota_calls (app_id, endpoint, called_at_ms) values ($1, $2, $3)")
             .bind(app_id)
             .bind(key)

@@ -122,7 +122,7 @@ impl Syncer {
             if waiting_since.elapsed() >= PERSON_WAIT {
                 tracing::warn!(app = %app_id, push_id, "another refresh has held the task for seconds; taking it over");
                 self.store
-                    .take_over_task(app_id, push_id, &owner, now + CLAIM_MS)
+                    .take_over_task(app_id, push_id, &owner, now, now + CLAIM_MS)
                     .await?;
                 return Ok(Some(claim(true)));
             }

@@ -9,7 +9,7 @@ use pushdeck::clock::{ManualClock, SharedClock};
 use pushdeck::config::{SandboxSettings, SyncConfig};
 use pushdeck::feed::ChangeFeed;
 use pushdeck::sandbox::{Sandbox, SandboxConfig, SandboxHandle, TaskSpec, demo_apps};
-use pushdeck::store::Store;
+use pushdeck::store::{StampClock, Store};
 use pushdeck::sync::{Syncer, TickReport};
 use pushdeck::tpns::{ClientOptions, Credentials, TpnsClient};
 
@@ -68,7 +68,8 @@ impl SyncEnv {
         let config = SandboxConfig::new(&setup.sandbox, demo_apps(), shared.clone());
         let sandbox = Sandbox::start(config).await.expect("the sandbox starts");
         let db = TestDb::new(db).await;
-        let store = db.store().await;
+        // The simulated hour's clock stamps the ledger and the leases, not the database's.
+        let store = db.store().await.stamped_by(StampClock::Caller);
         let mut apps = AppRegistry::default();
         for app in pushdeck::apps::sandbox_apps(&sandbox) {
             if setup.apps.contains(&app.id.as_str()) {
@@ -108,7 +109,7 @@ impl SyncEnv {
 
     /// A second instance on the same database, with its own connection pool and feed.
     pub async fn another_instance(&self, instance: &str) -> Arc<Syncer> {
-        let store = self.db.store().await;
+        let store = self.db.store().await.stamped_by(StampClock::Caller);
         let feed = ChangeFeed::new(store.clone(), instance.into());
         Arc::new(Syncer::new(
             store,

@@ -9,6 +9,11 @@ use std::sync::atomic::{AtomicI64, Ordering};
 pub trait Clock: Send + Sync + 'static {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
+    /// Whether this is the machine's real clock (which the database's agrees with) rather than
+    /// a simulated one.
+    fn is_system(&self) -> bool {
+        false
+    }
 }
 
 /// The system clock.
@@ -21,6 +26,9 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0)
+    }
+    fn is_system(&self) -> bool {
+        true
     }
 }
 
@@ -63,6 +71,10 @@ impl SharedClock {
     }
     pub fn now_ms(&self) -> i64 {
         self.0.now_ms()
+    }
+    /// Whether this is the machine's real clock, not a simulated one.
+    pub fn is_system(&self) -> bool {
+        self.0.is_system()
     }
     /// Unix seconds.
     pub fn now(&self) -> i64 {

@@ -122,13 +122,16 @@ impl Store {
         app_id: &str,
         push_id: &str,
         owner: &str,
+        now_ms: i64,
         until_ms: i64,
     ) -> Result<(), StoreError> {
+        // The claim's end is kept by the database's clock (`store/clock.rs`).
+        let t = self.shared_now(&self.pool, now_ms).await?;
         sqlx::query(
             "update tasks set lease_owner = $1, lease_until = $2 where app_id = $3 and push_id = $4",
         )
         .bind(owner)
-        .bind(until_ms)
+        .bind(t.from_caller(until_ms))
         .bind(app_id)
         .bind(push_id)
         .execute(&self.pool)

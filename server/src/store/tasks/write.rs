@@ -24,6 +24,8 @@ impl Store {
             return Ok(changed);
         }
         let mut tx = self.begin_write().await?;
+        // Refresh claims end by the database's clock (`store/clock.rs`).
+        let claims_now = self.shared_now(&mut *tx, fetched_at_ms).await?.now_ms;
         for t in tasks {
             let existing = sqlx::query(
                 "select status, title, content, collapse_id, expire_secs, send_time, push_config, environment, upstream_source, recurring,
@@ -48,7 +50,7 @@ impl Store {
                     let acted: Option<i64> = row.try_get("acted_at_ms")?;
                     let lease_owner: Option<String> = row.try_get("lease_owner")?;
                     let lease_until: i64 = row.try_get("lease_until")?;
-                    let leased_elsewhere = lease_until > fetched_at_ms
+                    let leased_elsewhere = lease_until > claims_now
                         && lease_owner.as_deref().is_some_and(|o| o != owner);
                     if synced.is_some_and(|s| s > fetched_at_ms)
                         || acted.is_some_and(|a| a > fetched_at_ms)
@@ -251,7 +253,8 @@ impl Store {
     }
 
     /// Claims up to `limit` of the given tasks for refreshing by `owner` until `until_ms`, skipping
-    /// those another instance holds. Returns the push IDs claimed.
+    /// those another instance holds. Returns the push IDs claimed. Times are the caller's; the
+    /// claim's end is kept by the database's clock (`store/clock.rs`).
     pub async fn claim_tasks(
         &self,
         app_id: &str,
@@ -268,6 +271,7 @@ impl Store {
                 Backend::Sqlite => "",
             };
             let mut tx = self.begin_write().await?;
+            let t = self.shared_now(&mut *tx, now_ms).await?;
             let row = sqlx::query(&format!(
                 "select task_id from tasks where app_id = $1 and push_id = $2
                    and (lease_owner is null or lease_owner = $3 or lease_until <= $4) {lock}"
@@ -275,7 +279,7 @@ impl Store {
             .bind(app_id)
             .bind(push_id)
             .bind(owner)
-            .bind(now_ms)
+            .bind(t.now_ms)
             .fetch_optional(&mut *tx)
             .await?;
             if row.is_some() {
@@ -284,10 +288,10 @@ impl Store {
                      where app_id = $3 and push_id = $4 and (lease_owner is null or lease_owner = $1 or lease_until <= $5)",
                 )
                 .bind(owner)
-                .bind(until_ms)
+                .bind(t.from_caller(until_ms))
                 .bind(app_id)
                 .bind(push_id)
-                .bind(now_ms)
+                .bind(t.now_ms)
                 .execute(&mut *tx)
                 .await?;
                 if res.rows_affected() == 1 {

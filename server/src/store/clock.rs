@@ -1,0 +1,99 @@
+//! One clock for what instances share (issue 14, `server/docs/security.md` "One clock"): the
+//! quota ledger's calls and back-offs, the sweep and reconciler leases and the refresh claims
+//! are stamped with the database's clock, not each instance's. An instance whose clock runs an
+//! hour ahead would otherwise stamp its calls where the others' windows do not look, and prune
+//! theirs as old: together they would pass TPNS's 200 calls an hour. Its leases would look
+//! expired to it, and it would take them over.
+//!
+//! Callers keep speaking their own clock: each store call measures how far the caller's clock is
+//! from the database's ([`SharedNow`]) and translates the times it takes and gives back, so a
+//! `retry_at_ms` still means "by your clock".
+
+use sqlx::Row;
+
+use super::{Backend, Store, StoreError};
+
+/// Whose clock stamps shared rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StampClock {
+    /// The database's (production: every instance agrees on it).
+    Database,
+    /// The caller's: for tests and benchmarks that run a simulated clock, where the database's
+    /// would be hours away from the simulated world.
+    Caller,
+}
+
+/// "Now" by the stamping clock, and the caller's clock's lead over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SharedNow {
+    /// Now by the stamping clock (ms).
+    pub now_ms: i64,
+    /// The caller's clock minus the stamping clock (ms).
+    ahead_ms: i64,
+}
+
+impl SharedNow {
+    /// A time by the caller's clock, on the stamping clock.
+    pub fn from_caller(&self, caller_ms: i64) -> i64 {
+        caller_ms.saturating_sub(self.ahead_ms)
+    }
+
+    /// A time by the stamping clock, on the caller's (0 stays 0: "never").
+    pub fn to_caller(&self, shared_ms: i64) -> i64 {
+        if shared_ms == 0 {
+            0
+        } else {
+            shared_ms.saturating_add(self.ahead_ms)
+        }
+    }
+}
+
+impl Store {
+    /// Has the rows instances share stamped by `clock` (default: the database's).
+    pub fn stamped_by(mut self, clock: StampClock) -> Store {
+        self.stamps = clock;
+        self
+    }
+
+    /// Whose clock stamps shared rows.
+    pub fn stamp_clock(&self) -> StampClock {
+        self.stamps
+    }
+
+    /// Now by the stamping clock, given the caller's `caller_now_ms`: one small query on
+    /// `executor` with the database's clock (inside a transaction, after its lock is taken, so
+    /// that stamps follow the order of the lock), none with the caller's.
+    pub(crate) async fn shared_now<'c, E>(
+        &self,
+        executor: E,
+        caller_now_ms: i64,
+    ) -> Result<SharedNow, StoreError>
+    where
+        E: sqlx::Executor<'c, Database = sqlx::Any>,
+    {
+        if self.stamps == StampClock::Caller {
+            return Ok(SharedNow {
+                now_ms: caller_now_ms,
+                ahead_ms: 0,
+            });
+        }
+        let sql = match self.backend {
+            // The time now, not the transaction's start (`now()`), which a lock wait leaves
+            // behind.
+            Backend::Postgres => {
+                "select cast(floor(extract(epoch from clock_timestamp()) * 1000) as bigint) as now_ms"
+            }
+            Backend::Sqlite => {
+                "select cast((julianday('now') - 2440587.5) * 86400000.0 as integer) as now_ms"
+            }
+        };
+        let now_ms: i64 = sqlx::query(sql)
+            .fetch_one(executor)
+            .await?
+            .try_get("now_ms")?;
+        Ok(SharedNow {
+            now_ms,
+            ahead_ms: caller_now_ms.saturating_sub(now_ms),
+        })
+    }
+}

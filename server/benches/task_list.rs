@@ -294,6 +294,8 @@ async fn seed(store: &Store, n: i64) {
         sqlx::query(&sql).execute(pool).await.unwrap();
         i = end;
     }
+    // The status counts' deltas folded, as the sync worker would (PostgreSQL, migration 0010).
+    store.fold_status_counts(APP).await.unwrap();
     // Fresh statistics for the planner after a bulk load.
     let _ = sqlx::query("analyze").execute(pool).await;
 }

@@ -188,6 +188,10 @@ impl Syncer {
                 report.errors += 1;
                 tracing::warn!(app = %app.id, error = %e, "sweep step failed");
             }
+            // The Task List's status counts, kept without a lock every writer needs.
+            if let Err(e) = self.store.fold_status_counts(&app.id).await {
+                tracing::warn!(app = %app.id, error = %e, "could not fold the status counts");
+            }
             if let Err(e) = self.record_step(app, &mut report).await {
                 report.errors += 1;
                 tracing::warn!(app = %app.id, error = %e, "task refresh step failed");

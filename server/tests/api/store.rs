@@ -1,18 +1,19 @@
 //! The store suite, run on SQLite and on PostgreSQL.
 
 use app::domain::{Audience, MessageKind, Platform, Source, Status};
-use pushdeck::store::Store;
 use pushdeck::store::quota::Reservation;
 use pushdeck::store::tasks::{Cursor, ListFilter, Page};
 use pushdeck::store::tasks::{TaskMessage, TaskUpsert};
+use pushdeck::store::{StampClock, Store};
 
 use crate::both_stores;
 use crate::helpers::{Db, TestDb};
 
 const T0: i64 = 1_795_700_000;
 
+/// A store with one app, stamping shared rows with the times the test passes (its own clock).
 async fn store_with_app(db: &TestDb) -> Store {
-    let store = db.store().await;
+    let store = db.store().await.stamped_by(StampClock::Caller);
     store
         .upsert_app(&pushdeck::store::apps::AppRow {
             app_id: "shop",
@@ -447,6 +448,212 @@ both_stores!(
         assert_eq!(
             b.cursor, 400,
             "the next owner resumes where the last one stopped"
+        );
+    }
+);
+
+/// The status counts as a full count of the tasks table says they should be.
+async fn counted(store: &Store) -> Vec<(Status, u64)> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "select status, count(*) as n from tasks where app_id = 'shop' group by status",
+    )
+    .fetch_all(crate::helpers::pool(store))
+    .await
+    .unwrap();
+    let mut out: Vec<(Status, u64)> = rows
+        .iter()
+        .map(|r| {
+            let s: String = r.try_get("status").unwrap();
+            let n: i64 = r.try_get("n").unwrap();
+            (Status::from_upstream(&s).unwrap(), n as u64)
+        })
+        .collect();
+    out.sort_by_key(|(s, _)| *s);
+    out
+}
+
+both_stores!(
+    a_sweep_page_and_concurrent_read_backs_never_deadlock_and_keep_the_counts,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        let store = store_with_app(&db).await;
+        let ids: Vec<String> = (0..200).map(|i| format!("{}", 7_000 + i)).collect();
+        let page = |status: Status| -> Vec<TaskUpsert> {
+            ids.iter()
+                .enumerate()
+                .map(|(i, id)| task(id, T0 + i as i64, status, "t"))
+                .collect()
+        };
+        store
+            .apply_upstream("shop", &page(Status::Pushing), 1, "sweep")
+            .await
+            .unwrap();
+        let fetched = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(10));
+        let next =
+            |f: &std::sync::atomic::AtomicI64| f.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        for round in 0..6 {
+            // The sweep's 200-row page moves every task between two statuses, while four
+            // read-backs move single tasks, from the end of the page backwards, to others: on
+            // PostgreSQL the old per-status counter rows were locked in opposite orders.
+            let status = if round % 2 == 0 {
+                Status::Completed
+            } else {
+                Status::Pushing
+            };
+            let sweep = {
+                let (store, rows, f) = (store.clone(), page(status), fetched.clone());
+                tokio::spawn(
+                    async move { store.apply_upstream("shop", &rows, next(&f), "sweep").await },
+                )
+            };
+            let mut reads = Vec::new();
+            for r in 0..4usize {
+                let (store, f) = (store.clone(), fetched.clone());
+                let mine: Vec<String> = ids
+                    .iter()
+                    .rev()
+                    .skip(r)
+                    .step_by(4)
+                    .take(12)
+                    .cloned()
+                    .collect();
+                reads.push(tokio::spawn(async move {
+                    for (k, id) in mine.iter().enumerate() {
+                        let st = [Status::Terminated, Status::Recalled, Status::Canceled][k % 3];
+                        let mut t = task(id, T0, st, "t");
+                        t.push_id = id.clone();
+                        store
+                            .apply_upstream("shop", &[t], next(&f), "read-back")
+                            .await?;
+                    }
+                    Ok::<_, pushdeck::store::StoreError>(())
+                }));
+            }
+            sweep
+                .await
+                .unwrap()
+                .expect("the sweep page is applied, no deadlock");
+            for r in reads {
+                r.await
+                    .unwrap()
+                    .expect("every read-back is applied, no deadlock");
+            }
+            // The counts are right before and after the deltas are folded.
+            assert_eq!(
+                store.status_counts("shop").await.unwrap(),
+                counted(&store).await
+            );
+            store.fold_status_counts("shop").await.unwrap();
+            assert_eq!(
+                store.status_counts("shop").await.unwrap(),
+                counted(&store).await
+            );
+        }
+    }
+);
+
+fn real_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+both_stores!(
+    an_instance_whose_clock_runs_ahead_neither_passes_the_budget_nor_takes_a_held_lease,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        // As in production: the database's clock stamps the ledger and the leases.
+        let store = store_with_app(&db).await.stamped_by(StampClock::Database);
+        let hour = 3_600_000;
+        // Two instances share the hour's 200 calls; one's clock runs two hours ahead.
+        let grants = |store: Store, endpoint: &'static str| async move {
+            let mut granted = 0;
+            for i in 0..150 {
+                for skew in [0, 2 * hour] {
+                    let now = real_now_ms() + skew + i;
+                    if store
+                        .reserve_call("shop", endpoint, 200, hour, now)
+                        .await
+                        .unwrap()
+                        == Reservation::Granted
+                    {
+                        granted += 1;
+                    }
+                }
+            }
+            granted
+        };
+        assert_eq!(
+            grants(store.clone(), "list").await,
+            200,
+            "together they stay within the hour's budget"
+        );
+        // The instance ahead is told when to retry by its own clock: about an hour from its now.
+        let ahead_now = real_now_ms() + 2 * hour;
+        match store
+            .reserve_call("shop", "list", 200, hour, ahead_now)
+            .await
+            .unwrap()
+        {
+            Reservation::Denied { retry_at_ms } => assert!(
+                retry_at_ms > ahead_now && retry_at_ms <= ahead_now + hour + 60_000,
+                "retry at {} ms from its now",
+                retry_at_ms - ahead_now
+            ),
+            other => panic!("{other:?}"),
+        }
+        // Each stamping with its own clock, the two would have passed the budget: what the
+        // database's clock prevents.
+        assert!(
+            grants(
+                store.clone().stamped_by(StampClock::Caller),
+                "list-own-clocks"
+            )
+            .await
+                > 200,
+            "instance clocks would let the budget be passed"
+        );
+
+        // A lease held by one instance is not taken by one whose clock is past its end.
+        let now = real_now_ms();
+        assert!(
+            store
+                .acquire_lease("sweep:shop", "a", now, now + 30_000)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let ahead = now + 10 * 60_000;
+        assert!(
+            store
+                .acquire_lease("sweep:shop", "b", ahead, ahead + 30_000)
+                .await
+                .unwrap()
+                .is_none(),
+            "the lease is still held by the database's clock"
+        );
+        // Nor a refresh claim.
+        store
+            .apply_upstream("shop", &[task("900", T0, Status::Pushing, "t")], now, "x")
+            .await
+            .unwrap();
+        let ids = vec!["900".to_string()];
+        assert_eq!(
+            store
+                .claim_tasks("shop", &ids, "a", now, now + 30_000)
+                .await
+                .unwrap(),
+            ids
+        );
+        assert!(
+            store
+                .claim_tasks("shop", &ids, "b", ahead, ahead + 30_000)
+                .await
+                .unwrap()
+                .is_empty(),
+            "the claim is still held by the database's clock"
         );
     }
 );

@@ -5,7 +5,7 @@ use domain::{Audience, Counters, Platform, Status, channel_order};
 use sqlx::Row;
 
 use super::model::{StoredTask, TASK_COLUMNS, task_from_row};
-use crate::store::{Store, StoreError};
+use crate::store::{Backend, Store, StoreError};
 
 /// A position in the Task List's order: `(created_at, task_id)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,13 +193,22 @@ impl Store {
         })
     }
 
-    /// Tasks per status for an app.
+    /// Tasks per status for an app: the counter rows the triggers keep, and on PostgreSQL the
+    /// deltas not yet folded into them (migration 0010, [`Store::fold_status_counts`]).
     pub async fn status_counts(&self, app_id: &str) -> Result<Vec<(Status, u64)>, StoreError> {
-        let rows =
-            sqlx::query("select status, n from task_status_counts where app_id = $1 and n > 0")
-                .bind(app_id)
-                .fetch_all(&self.pool)
-                .await?;
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "select status, n from task_status_counts where app_id = $1 and n > 0"
+            }
+            Backend::Postgres => {
+                "select status, cast(sum(n) as bigint) as n from (
+                   select status, n from task_status_counts where app_id = $1
+                   union all
+                   select status, delta as n from task_status_deltas where app_id = $1
+                 ) as c group by status having sum(n) > 0"
+            }
+        };
+        let rows = sqlx::query(sql).bind(app_id).fetch_all(&self.pool).await?;
         let mut out = Vec::new();
         for r in rows {
             let s: String = r.try_get("status")?;

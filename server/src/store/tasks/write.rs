@@ -137,6 +137,42 @@ impl Store {
         Ok(changed)
     }
 
+    /// Folds an app's status-count deltas into its counter rows (PostgreSQL; SQLite's triggers
+    /// keep the counter rows themselves, one writer at a time). A short transaction of its own,
+    /// taken by one folder per app at a time (others skip it) and locking counter rows in
+    /// status order, so it waits for no writer and no writer waits for it (migration 0010).
+    /// Returns how many counter rows it changed.
+    pub async fn fold_status_counts(&self, app_id: &str) -> Result<u64, StoreError> {
+        if self.backend != Backend::Postgres {
+            return Ok(0);
+        }
+        let mut tx = self.pool.begin().await?;
+        let mine: bool = sqlx::query(
+            "select pg_try_advisory_xact_lock(hashtext('task_status_fold'), hashtext($1)) as mine",
+        )
+        .bind(app_id)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("mine")?;
+        if !mine {
+            tx.commit().await?;
+            return Ok(0);
+        }
+        let folded = sqlx::query(
+            "with moved as (delete from task_status_deltas where app_id = $1 returning status, delta),
+                  summed as (select status, cast(sum(delta) as bigint) as n from moved group by status)
+             insert into task_status_counts (app_id, status, n)
+             select $1, status, n from summed order by status
+             on conflict (app_id, status) do update set n = task_status_counts.n + excluded.n
+             returning 1",
+        )
+        .bind(app_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(folded.len() as u64)
+    }
+
     /// Records a task the console itself just created (an override's new task) and links it
     /// both ways. The sync worker may have imported the new task a moment earlier; then it is
     /// marked as the console's and linked all the same.

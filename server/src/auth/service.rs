@@ -67,6 +67,10 @@ pub struct AuthService {
     /// A valid hash to verify against when the username does not exist, so both cases take
     /// the same time.
     dummy_hash: String,
+    /// Sign-in bookkeeping (the throttle's reads, then its writes) one attempt at a time, so
+    /// that a burst of parallel guesses cannot all pass the check before any of them is
+    /// counted. The password check itself runs outside it.
+    bookkeeping: tokio::sync::Mutex<()>,
 }
 
 impl AuthService {
@@ -84,6 +88,7 @@ impl AuthService {
             public_origin,
             secure_cookies,
             dummy_hash: hash_password("not a real password"),
+            bookkeeping: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -130,6 +135,7 @@ impl AuthService {
         {
             return Err(LoginError::TooLong);
         }
+        let bookkeeping = self.bookkeeping.lock().await;
         let now_ms = self.clock.now_ms();
         let since = now_ms - THROTTLE_WINDOW.as_millis() as i64;
         let name = username.to_lowercase();
@@ -156,6 +162,7 @@ impl AuthService {
         self.store
             .prune_login_failures(now_ms - KEEP_FAILURES_MS)
             .await?;
+        drop(bookkeeping);
         if on_account >= max * 4 {
             tokio::time::sleep(ACCOUNT_SLOWDOWN).await;
         }

@@ -466,6 +466,40 @@ both_stores!(
 );
 
 both_stores!(
+    a_parallel_burst_of_guesses_is_counted_as_it_comes_not_after,
+    |db: Db| async move {
+        let app = TestApp::spawn_with(
+            db,
+            Options {
+                tweak: Some(|c| c.auth.trust_forwarded_for = true),
+                ..Default::default()
+            },
+        )
+        .await;
+        known_admin(&app).await;
+        // A hundred guesses sent at once: none may pass the throttle's check before the
+        // earlier ones are counted.
+        let guesses = (0..100).map(|i| {
+            let password = format!("burst-{i}");
+            let app = &app;
+            async move { sign_in_from(app, "203.0.113.50", "admin", &password).await }
+        });
+        let answers = futures::future::join_all(guesses).await;
+        let checked = answers
+            .iter()
+            .filter(|a| matches!(a, Err(AppError::Validation { .. })))
+            .count();
+        assert!(
+            checked <= 5,
+            "{checked} of 100 parallel guesses had their password checked"
+        );
+        let failures = count(&app, "select count(*) from login_failures").await;
+        assert!(failures <= 3 * 5, "{failures} failure rows for one burst");
+        app.stop().await;
+    }
+);
+
+both_stores!(
     guessing_one_account_from_many_addresses_slows_down_without_stopping_the_owner,
     |db: Db| async move {
         let app = TestApp::spawn_with(

@@ -16,10 +16,17 @@ use tpns::clock::SharedClock;
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
     /// `known`: the username is an account (for the audit log only, never for the answer).
-    /// `burst`: failed attempts of this username from this address in the window, this one
-    /// included.
+    /// `burst`: failed sign-ins from this address in the window, this one included (counted
+    /// when it was let through, so each attempt of a parallel burst has its own number);
+    /// `name_burst`: the same for this username from this address;
+    /// `starts_wait`: this failure makes the name from this address, or the address, wait.
     #[error("Wrong username or password.")]
-    Invalid { known: bool, burst: i64 },
+    Invalid {
+        known: bool,
+        burst: i64,
+        name_burst: i64,
+        starts_wait: bool,
+    },
     /// This address must wait before it tries this username (or any) again; nothing was
     /// written (not even to the audit log: the failure that started the wait is there).
     #[error("Too many attempts. Try again in a few minutes.")]
@@ -138,21 +145,31 @@ impl AuthService {
         let bookkeeping = self.bookkeeping.lock().await;
         let now_ms = self.clock.now_ms();
         let since = now_ms - THROTTLE_WINDOW.as_millis() as i64;
-        let name = username.to_lowercase();
-        let pair_key = format!("pair:{name}|{ip}");
-        let ip_key = format!("ip:{ip}");
+        // Keys hold no typed name (it may be a password typed in the wrong field) and treat an
+        // IPv6 /64, which one client commonly holds whole, as one address.
+        let name = token_hash(&username.to_lowercase());
+        let from = throttle_address(ip);
+        let pair_key = format!("pair:{name}|{from}");
+        let ip_key = format!("ip:{from}");
         let user_key = format!("user:{name}");
         let max = i64::from(self.config.max_failures.max(1));
         let found = self.store.user_by_name(username).await?;
         let known = found.is_some();
         // Checked before anything is written: a refused attempt costs the database nothing.
-        for (key, allowed) in [(&pair_key, max), (&ip_key, max * 4)] {
+        let mut counts = [0i64; 2];
+        for (i, (key, allowed)) in [(&pair_key, max), (&ip_key, max * 4)]
+            .into_iter()
+            .enumerate()
+        {
             let (n, last) = self.store.login_failures_since(key, since).await?;
             let wait = backoff_ms(n, allowed);
             if wait > 0 && last.is_some_and(|l| now_ms < l + wait) {
                 return Err(LoginError::Throttled { known });
             }
+            counts[i] = n + 1;
         }
+        let [pair_burst, burst] = counts;
+        let starts_wait = pair_burst == max || burst == max * 4;
         let (on_account, _) = self.store.login_failures_since(&user_key, since).await?;
         // The attempt counts before the password is checked, so that parallel guesses all count
         // against the limits; a success takes it back.
@@ -179,8 +196,12 @@ impl AuthService {
             .unwrap_or(false);
         let ok = verified && found.as_ref().is_some_and(|(u, _)| !u.disabled);
         let Some((user, _)) = found.filter(|_| ok) else {
-            let (burst, _) = self.store.login_failures_since(&pair_key, since).await?;
-            return Err(LoginError::Invalid { known, burst });
+            return Err(LoginError::Invalid {
+                known,
+                burst,
+                name_burst: pair_burst,
+                starts_wait,
+            });
         };
         self.store.forget_login_failure(&ip_key, now_ms).await?;
         self.store.forget_login_failure(&user_key, now_ms).await?;
@@ -294,6 +315,21 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
+/// The address a sign-in is throttled under: an IPv4 address as it is, an IPv6 address by its
+/// /64 (a client is commonly handed a whole /64, and would otherwise have endless addresses).
+fn throttle_address(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or(ip.to_string(), |v4| v4.to_string()),
+        _ => ip.to_string(),
+    }
+}
+
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -312,6 +348,21 @@ mod tests {
             origin_of("HTTPS://Console.Example.com"),
             "https://console.example.com"
         );
+    }
+
+    #[test]
+    fn an_ipv6_client_is_throttled_by_its_slash_64() {
+        assert_eq!(
+            throttle_address("2001:db8:1:2:aaaa::1"),
+            throttle_address("2001:db8:1:2:ffff:1:2:3")
+        );
+        assert_ne!(
+            throttle_address("2001:db8:1:2::1"),
+            throttle_address("2001:db8:1:3::1")
+        );
+        assert_eq!(throttle_address("203.0.113.9"), "203.0.113.9");
+        assert_eq!(throttle_address("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(throttle_address("not an address"), "not an address");
     }
 
     #[test]

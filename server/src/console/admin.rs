@@ -58,13 +58,18 @@ impl ConsoleService {
         let s = &self.services;
         let result = s.auth.login(username.trim(), &password, &caller.ip).await;
         // A name that is no account may be a password typed in the wrong field: it is not
-        // written down. A burst of failures is audited at its 1st, 3rd, 10th, 30th, 100th…
-        // attempt with the count, and where throttling starts; refused attempts are not: a
-        // script cannot flood the log.
-        let max = i64::from(s.config.auth.max_failures.max(1));
+        // written down. Failures are audited with their count at the 1st, 3rd, 10th, 30th,
+        // 100th… attempt of a name from an address while the address has free attempts left,
+        // then only at the address's own milestones, and where a wait starts; refused attempts
+        // are not: a script cannot flood the log, whatever names it tries.
         let audited = match &result {
             Ok((u, _)) => Some(("succeeded", Some(u.user_id), true, String::new())),
-            Err(LoginError::Invalid { known, burst }) if *burst == max => Some((
+            Err(LoginError::Invalid {
+                known,
+                burst,
+                starts_wait: true,
+                ..
+            }) => Some((
                 "throttled",
                 None,
                 *known,
@@ -72,10 +77,20 @@ impl ConsoleService {
                     "failed attempt {burst} from this address in 15 minutes; further attempts wait, doubling with each failure"
                 ),
             )),
-            Err(LoginError::Invalid { known, burst }) => worth_auditing(*burst).then(|| {
-                let detail = format!("failed attempt {burst} from this address in 15 minutes");
-                ("failed", None, *known, detail)
-            }),
+            Err(LoginError::Invalid {
+                known,
+                burst,
+                name_burst,
+                ..
+            }) => {
+                let free = *burst <= i64::from(s.config.auth.max_failures.max(1)) * 4;
+                (worth_auditing(*burst) || (free && worth_auditing(*name_burst))).then(|| {
+                    let detail = format!(
+                        "failed attempt {name_burst} of this name from this address in 15 minutes ({burst} of the address)"
+                    );
+                    ("failed", None, *known, detail)
+                })
+            }
             Err(LoginError::Throttled { .. } | LoginError::TooLong | LoginError::Store(_)) => None,
         };
         if let Some((outcome, user_id, known, detail)) = audited {

@@ -461,6 +461,26 @@ both_stores!(
             count(&app, "select count(*) from login_failures").await,
             failures
         );
+        // A new name for every guess does not flood the log either: each name's first failure
+        // is written while the address has free attempts, then only the address's milestones.
+        for i in 0..300 {
+            let _ = sign_in_from(&app, "203.0.113.77", &format!("name{i}"), "guess").await;
+        }
+        let audited = count(
+            &app,
+            "select count(*) from audit_log where action = 'sign-in' and ip = '203.0.113.77'",
+        )
+        .await;
+        assert!(audited <= 22, "{audited} audit rows for 300 names");
+        // No typed name is kept in the throttle's bookkeeping.
+        assert_eq!(
+            count(
+                &app,
+                "select count(*) from login_failures where key like '%name1%' or key like '%admin%'"
+            )
+            .await,
+            0
+        );
         app.stop().await;
     }
 );

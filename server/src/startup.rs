@@ -222,6 +222,13 @@ fn spawn_reconciler(services: Arc<Services>, mut stopped: watch::Receiver<bool>)
                     if let Err(e) = services.actions.heartbeat(started).await {
                         tracing::warn!(error = %e, "could not record this instance's heartbeat");
                     }
+                    // Status-count deltas are folded here too, so they never pile up where
+                    // the sync worker is switched off (PostgreSQL, migration 0010).
+                    for app in services.apps.iter() {
+                        if let Err(e) = services.store.fold_status_counts(&app.id).await {
+                            tracing::warn!(app = %app.id, error = %e, "could not fold the status counts");
+                        }
+                    }
                     if every <= 0.0 {
                         break;
                     }

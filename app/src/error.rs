@@ -96,6 +96,14 @@ impl FromServerFnError for AppError {
                     "Could not reach the Pushdeck server. Check your connection and try again."
                         .into(),
             },
+            // On the server, a body that cannot be read (not UTF-8, cut short) is the request's
+            // fault; in the browser, it is the answer that could not be read.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => AppError::Validation {
+                field: String::new(),
+                message: "The request was incomplete or malformed.".into(),
+            },
+            #[cfg(not(feature = "ssr"))]
             ServerFnErrorErr::Deserialization(_) => AppError::Network {
                 message: "The server's answer could not be read. Reload the page and try again."
                     .into(),

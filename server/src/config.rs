@@ -37,6 +37,7 @@ pub struct ServerConfig {
     /// The directory cargo-leptos builds the site into (`pkg/` with the wasm, JS and CSS).
     pub site_root: PathBuf,
     /// The time zone the console shows times in, and in which TPNS's wall-clock times are read.
+    #[serde(deserialize_with = "string_or_scalar")]
     pub display_utc_offset: String,
     /// Seconds to wait for in-flight requests on shutdown.
     pub shutdown_grace_secs: u64,
@@ -426,6 +427,10 @@ impl Config {
 /// Environment values are TOML scalars when they parse as one (`true`, `42`, `1.5`, `[…]`), and
 /// strings otherwise, so `PUSHDECK__SERVER__LISTEN=127.0.0.1:8080` needs no quotes.
 fn parse_env_value(raw: &str) -> toml::Value {
+    // TOML reads `+8` as the number 8, losing the sign an offset needs: a leading `+` is text.
+    if raw.trim_start().starts_with('+') {
+        return toml::Value::String(raw.to_string());
+    }
     let wrapped = format!("v = {raw}");
     match wrapped.parse::<toml::Table>() {
         Ok(mut t) => t

@@ -213,7 +213,7 @@ fn sqlite_path(url: &str) -> String {
 /// Hides the password of a database URL (`postgres://user:***@host/db`).
 pub fn redact_url(url: &str) -> String {
     if let Some((scheme, rest)) = url.split_once("://")
-        && let Some((creds, host)) = rest.split_once('@')
+        && let Some((creds, host)) = rest.rsplit_once('@')
         && let Some((user, _)) = creds.split_once(':')
     {
         return format!("{scheme}://{user}:***@{host}");

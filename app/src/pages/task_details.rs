@@ -28,6 +28,11 @@ pub fn TaskDetails() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the task…"</p> }>
             {move || Suspend::new(async move {
                 let (confirm, done, err) = query.with_untracked(|q| (q.get("confirm"), q.get("done"), q.get("__err")));
+                // Only an action's own name travels on to the island, never a link's other text.
+                let known = |a: Option<String>| {
+                    a.and_then(|a| crate::domain::Action::from_slug(&a)).map(|a| a.slug().to_string())
+                };
+                let (confirm, done) = (known(confirm), known(done));
                 // A plain form post the server refused comes back with the error in the URL.
                 let error: Option<String> =
                     err.map(|e| from_link(ServerFnUrlError::<AppError>::decode_err(&e)).to_string());

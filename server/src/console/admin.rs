@@ -28,7 +28,8 @@ pub(super) fn require_admin(req: &Parts) -> Result<(&User, &Caller), AppError> {
 fn user_error(e: UserError) -> AppError {
     match e {
         UserError::Invalid { field, message } => AppError::validation(field, message),
-        UserError::NotFound(name) => AppError::not_found(format!("User {name}")),
+        // Not named: a crafted request cannot put text of its own in the answer.
+        UserError::NotFound(_) => AppError::not_found("The user"),
         UserError::Exists(name) => AppError::Conflict {
             message: format!("A user named {name} already exists."),
             by: None,

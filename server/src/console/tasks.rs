@@ -184,6 +184,10 @@ impl ConsoleService {
         app: &Arc<UpstreamApp>,
         push_id: &str,
     ) -> Result<(), AppError> {
+        // Only a push ID is sent to TPNS (and spends a query call).
+        if domain::PushId::parse(push_id).is_none() {
+            return Err(AppError::validation("push_id", "This is not a push ID."));
+        }
         match self
             .services
             .sync

@@ -34,12 +34,12 @@ pub(crate) struct SharedNow {
 
 impl SharedNow {
     /// A time by the caller's clock, on the stamping clock.
-    pub fn from_caller(&self, caller_ms: i64) -> i64 {
+    pub fn shared_of(&self, caller_ms: i64) -> i64 {
         caller_ms.saturating_sub(self.ahead_ms)
     }
 
     /// A time by the stamping clock, on the caller's (0 stays 0: "never").
-    pub fn to_caller(&self, shared_ms: i64) -> i64 {
+    pub fn caller_of(&self, shared_ms: i64) -> i64 {
         if shared_ms == 0 {
             0
         } else {

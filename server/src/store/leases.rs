@@ -34,7 +34,7 @@ impl Store {
         )
         .bind(name)
         .bind(owner)
-        .bind(t.from_caller(until_ms))
+        .bind(t.shared_of(until_ms))
         .bind(t.now_ms)
         .fetch_optional(&self.pool)
         .await?;

@@ -56,7 +56,7 @@ impl Store {
         if backoff > now_ms {
             tx.commit().await?;
             return Ok(Reservation::Denied {
-                retry_at_ms: t.to_caller(backoff),
+                retry_at_ms: t.caller_of(backoff),
             });
         }
         let row = sqlx::query(
@@ -73,7 +73,7 @@ impl Store {
             let oldest: Option<i64> = row.try_get("oldest")?;
             tx.commit().await?;
             return Ok(Reservation::Denied {
-                retry_at_ms: t.to_caller(oldest.map_or(now_ms + 1000, |o| o + window_ms + 1)),
+                retry_at_ms: t.caller_of(oldest.map_or(now_ms + 1000, |o| o + window_ms + 1)),
             });
         }
         sqlx::query("insert into quota_calls (app_id, endpoint, called_at_ms) values ($1, $2, $3)")
@@ -116,7 +116,7 @@ impl Store {
         )
         .bind(app_id)
         .bind(endpoint)
-        .bind(t.from_caller(until_ms))
+        .bind(t.shared_of(until_ms))
         .bind(t.now_ms)
         .execute(&self.pool)
         .await?;
@@ -155,8 +155,8 @@ impl Store {
         .transpose()?;
         Ok(Usage {
             used: used.max(0) as u32,
-            backoff_until_ms: t.to_caller(backoff.unwrap_or(0)),
-            oldest_ms: oldest.map(|o| t.to_caller(o)),
+            backoff_until_ms: t.caller_of(backoff.unwrap_or(0)),
+            oldest_ms: oldest.map(|o| t.caller_of(o)),
         })
     }
 
@@ -198,10 +198,10 @@ impl Store {
             };
             out[i] = Usage {
                 used: r.try_get::<i64, _>("n")?.max(0) as u32,
-                backoff_until_ms: t.to_caller(r.try_get::<Option<i64>, _>("backoff")?.unwrap_or(0)),
+                backoff_until_ms: t.caller_of(r.try_get::<Option<i64>, _>("backoff")?.unwrap_or(0)),
                 oldest_ms: r
                     .try_get::<Option<i64>, _>("oldest")?
-                    .map(|o| t.to_caller(o)),
+                    .map(|o| t.caller_of(o)),
             };
         }
         Ok(out)

@@ -131,7 +131,7 @@ impl Store {
             "update tasks set lease_owner = $1, lease_until = $2 where app_id = $3 and push_id = $4",
         )
         .bind(owner)
-        .bind(t.from_caller(until_ms))
+        .bind(t.shared_of(until_ms))
         .bind(app_id)
         .bind(push_id)
         .execute(&self.pool)

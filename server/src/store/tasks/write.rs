@@ -324,7 +324,7 @@ impl Store {
                      where app_id = $3 and push_id = $4 and (lease_owner is null or lease_owner = $1 or lease_until <= $5)",
                 )
                 .bind(owner)
-                .bind(t.from_caller(until_ms))
+                .bind(t.shared_of(until_ms))
                 .bind(app_id)
                 .bind(push_id)
                 .bind(t.now_ms)

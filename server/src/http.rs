@@ -37,6 +37,34 @@ pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response 
         .into_response()
 }
 
+/// Server functions answer a refusal with its own status (`AppError::http_status`: 401, 403,
+/// 404, 409, 422, 429, 502, 503), not the 500 Leptos's `server_fn` sends for every error, so
+/// that monitoring counts a wrong password as a refusal, not as a server error. The browser's
+/// server-function client reads an error from any 4xx or 5xx answer. A plain form post keeps
+/// its redirect (3xx), which carries the error in its link.
+pub async fn server_fn_status(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // An error's JSON is small; anything larger is answered as it is, a 500.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = StatusCode::from_u16(err.http_status())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 /// `/healthz`: the process is up.
 pub async fn healthz() -> &'static str {
     "ok"
@@ -44,6 +72,12 @@ pub async fn healthz() -> &'static str {
 
 /// `/readyz`: the database answers.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.services.actions.clock_off() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "clock differs from the database's",
+        );
+    }
     match state.services.store.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {

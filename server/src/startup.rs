@@ -316,6 +316,7 @@ pub fn router(services: Arc<Services>) -> Router {
             app::shell,
         ))
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
+        .layer(axum::middleware::from_fn(crate::http::server_fn_status))
         // Every form field is capped at the edge: no request of the console comes near this
         // (an override's content is at most 2,000 characters), and a stranger's megabytes are
         // refused before any handler reads them (`server/docs/security.md`).

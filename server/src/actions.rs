@@ -69,7 +69,17 @@ pub struct ActionService {
     pub(crate) orphan_after_ms: i64,
     /// The spacing of an app's all/tag/package pushes (`upstream.pushes_per_second`); 0: none.
     pub(crate) push_spacing_ms: i64,
+    /// This instance's clock differs from the database's by more than [`MAX_CLOCK_LEAD_MS`]
+    /// (measured at every heartbeat): it then neither acts nor reconciles
+    /// (`server/docs/security.md`, "One clock").
+    pub(crate) clock_off: std::sync::atomic::AtomicBool,
 }
+
+/// How far an instance's clock may be from the database's before it stops acting: intents,
+/// heartbeats and reads are stamped by the instance's clock and compared by others', and a
+/// reconciler misled by a clock minutes off could take an action that did happen for one that
+/// did not, and let it be sent again.
+pub const MAX_CLOCK_LEAD_MS: i64 = 2_000;
 
 const MAX_TITLE: usize = 200;
 const MAX_CONTENT: usize = 2000;
@@ -107,7 +117,14 @@ impl ActionService {
                 0 => 0,
                 n => 1_000 / i64::from(n) + PUSH_SPACING_MARGIN_MS,
             },
+            clock_off: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Whether this instance's clock is too far from the database's to act (see
+    /// [`MAX_CLOCK_LEAD_MS`]).
+    pub fn clock_off(&self) -> bool {
+        self.clock_off.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn when(&self, ts: i64) -> String {
@@ -134,6 +151,14 @@ impl ActionService {
         actor: &Actor,
         req: &ActionRequest,
     ) -> Result<ActionOutcome, ActionError> {
+        if self.clock_off() {
+            return Err(ActionError::Unavailable(
+                "This Pushdeck server's clock differs from its database's, so it does not act \
+                 now (an action stamped by a wrong clock could be settled wrongly). Nothing was \
+                 sent. Try again in a minute; if it persists, tell whoever runs Pushdeck."
+                    .into(),
+            ));
+        }
         // A retried or double-submitted request: answer with the first one's outcome.
         if let Some(earlier) = self.store.intent_by_key(&req.idempotency_key).await? {
             return self.answer_same_key(app, actor, req, earlier).await;

@@ -72,7 +72,26 @@ enum Evidence {
 impl ActionService {
     /// Notes that this instance is alive; every instance calls it every
     /// `sync.reconcile_every_secs`.
+    /// Beats for this instance, and measures its clock against the database's: one too far off
+    /// stops acting and reconciling until they agree again.
     pub async fn heartbeat(&self, started_at_ms: i64) -> Result<(), StoreError> {
+        let lead_ms = self.store.clock_lead_ms(|| self.clock.now_ms()).await?;
+        let off = lead_ms.abs() > super::MAX_CLOCK_LEAD_MS;
+        let was = self
+            .clock_off
+            .swap(off, std::sync::atomic::Ordering::Relaxed);
+        if off && !was {
+            tracing::error!(
+                lead_ms,
+                "this instance's clock differs from the database's: it neither acts nor \
+                 reconciles until they agree (check NTP on both machines)"
+            );
+        } else if was && !off {
+            tracing::info!(
+                lead_ms,
+                "this instance's clock agrees with the database's again"
+            );
+        }
         self.store
             .heartbeat(&self.instance, started_at_ms, self.clock.now_ms())
             .await
@@ -95,6 +114,10 @@ impl ActionService {
     pub async fn reconcile(&self, apps: &AppRegistry) -> Result<ReconcileReport, StoreError> {
         let now = self.clock.now_ms();
         let mut report = ReconcileReport::default();
+        // A clock far from the others' would misjudge what they stamped (`heartbeat`).
+        if self.clock_off() {
+            return Ok(report);
+        }
         if self
             .store
             .acquire_lease(LEASE_NAME, &self.instance, now, now + LEASE_MS)

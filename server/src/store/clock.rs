@@ -60,6 +60,20 @@ impl Store {
         self.stamps
     }
 
+    /// How far the caller's clock (`now`) runs ahead of the database's, in ms (negative:
+    /// behind), measured on one connection as the middle of the caller's readings around the
+    /// query; 0 while the caller's clock stamps.
+    pub async fn clock_lead_ms(&self, now: impl Fn() -> i64) -> Result<i64, StoreError> {
+        if self.stamps == StampClock::Caller {
+            return Ok(0);
+        }
+        let mut conn = self.pool.acquire().await?;
+        let before = now();
+        let t = self.shared_now(&mut *conn, before).await?;
+        let after = now();
+        Ok(before + (after - before) / 2 - t.now_ms)
+    }
+
     /// Now by the stamping clock, given the caller's `caller_now_ms`: one small query on
     /// `executor` with the database's clock (inside a transaction, after its lock is taken, so
     /// that stamps follow the order of the lock), none with the caller's.

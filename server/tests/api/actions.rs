@@ -756,3 +756,67 @@ both_stores!(
         app.stop().await;
     }
 );
+
+/// A machine whose own clock runs an hour ahead of the database's.
+struct AheadClock;
+
+impl pushdeck::clock::Clock for AheadClock {
+    fn now_ms(&self) -> i64 {
+        use pushdeck::clock::{Clock, SystemClock};
+        SystemClock.now_ms() + 3_600_000
+    }
+    fn is_system(&self) -> bool {
+        true
+    }
+}
+
+both_stores!(
+    an_instance_whose_clock_is_off_neither_acts_nor_reconciles_and_is_not_ready,
+    |db: Db| async move {
+        let app = TestApp::spawn_with(
+            db,
+            Options {
+                clock: Some(pushdeck::clock::SharedClock::of(std::sync::Arc::new(
+                    AheadClock,
+                ))),
+                ..Default::default()
+            },
+        )
+        .await;
+        // The start-up heartbeat measures the clock against the database's.
+        for _ in 0..50 {
+            if app.services.actions.clock_off() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(app.services.actions.clock_off(), "the clock is found off");
+        let op = app.operator("olivia").await;
+        let id = app.task("demo-android", &spec(Audience::Tag)).await;
+        match app
+            .act(&op, "demo-android", &id, Action::Terminate, "k-1", &[])
+            .await
+        {
+            Err(AppError::UpstreamUnavailable { message }) => {
+                assert!(message.contains("clock"), "{message}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(calls(&app, Endpoint::Stop), 0, "nothing was sent");
+        let ready = app
+            .http
+            .get(format!("{}/readyz", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ready.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+        let report = app
+            .services
+            .actions
+            .reconcile(&app.services.apps)
+            .await
+            .unwrap();
+        assert!(!report.leader, "it does not take the reconciler's lease");
+        app.stop().await;
+    }
+);

@@ -41,6 +41,8 @@ pub struct Session {
 pub struct Options {
     /// Run the console and the sandbox on a manual clock.
     pub manual_clock: bool,
+    /// Run them on this clock instead (a machine whose clock is wrong, say).
+    pub clock: Option<SharedClock>,
     /// Reuse this database (a restart).
     pub db: Option<TestDb>,
     /// Changes to the test configuration (kept across restarts).
@@ -58,7 +60,9 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: Db, opts: Options) -> TestApp {
-        let (clock, manual) = if opts.manual_clock {
+        let (clock, manual) = if let Some(c) = opts.clock {
+            (c, None)
+        } else if opts.manual_clock {
             let m = Arc::new(ManualClock::new(T0_MS));
             (SharedClock::manual(m.clone()), Some(m))
         } else {

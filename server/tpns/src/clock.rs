@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 pub trait Clock: Send + Sync + 'static {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> i64;
-    /// Whether this is the machine's real clock (which the database's agrees with) rather than
-    /// a simulated one.
+    /// Whether this is the machine's own clock (which should agree with the database's) rather
+    /// than a simulated one.
     fn is_system(&self) -> bool {
         false
     }
@@ -67,6 +67,10 @@ impl SharedClock {
         SharedClock(Arc::new(SystemClock))
     }
     pub fn manual(clock: Arc<ManualClock>) -> SharedClock {
+        SharedClock(clock)
+    }
+    /// Any clock (a test's stand-in for a machine whose clock is wrong, say).
+    pub fn of(clock: Arc<dyn Clock>) -> SharedClock {
         SharedClock(clock)
     }
     pub fn now_ms(&self) -> i64 {

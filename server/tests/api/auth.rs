@@ -458,6 +458,13 @@ both_stores!(
             .unwrap();
         assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert_eq!(
+            huge.headers()
+                .get(reqwest::header::CONNECTION)
+                .and_then(|v| v.to_str().ok()),
+            Some("close"),
+            "the unread body's connection is not kept"
+        );
+        assert_eq!(
             count(&app, "select count(*) from login_failures").await,
             failures
         );

@@ -762,7 +762,7 @@ struct AheadClock;
 
 impl pushdeck::clock::Clock for AheadClock {
     fn now_ms(&self) -> i64 {
-        use pushdeck::clock::{Clock, SystemClock};
+        use pushdeck::clock::SystemClock;
         SystemClock.now_ms() + 3_600_000
     }
     fn is_system(&self) -> bool {

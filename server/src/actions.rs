@@ -69,10 +69,6 @@ pub struct ActionService {
     pub(crate) orphan_after_ms: i64,
     /// The spacing of an app's all/tag/package pushes (`upstream.pushes_per_second`); 0: none.
     pub(crate) push_spacing_ms: i64,
-    /// This instance's clock differs from the database's by more than [`MAX_CLOCK_LEAD_MS`]
-    /// (measured at every heartbeat): it then neither acts nor reconciles
-    /// (`server/docs/security.md`, "One clock").
-    pub(crate) clock_off: std::sync::atomic::AtomicBool,
 }
 
 /// How far an instance's clock may be from the database's before it stops acting: intents,
@@ -117,14 +113,23 @@ impl ActionService {
                 0 => 0,
                 n => 1_000 / i64::from(n) + PUSH_SPACING_MARGIN_MS,
             },
-            clock_off: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Whether this instance's clock is too far from the database's to act (see
     /// [`MAX_CLOCK_LEAD_MS`]).
     pub fn clock_off(&self) -> bool {
-        self.clock_off.load(std::sync::atomic::Ordering::Relaxed)
+        self.store.clock_off()
+    }
+
+    /// The refusal while this instance's clock is off.
+    fn clock_refusal() -> ActionError {
+        ActionError::NotAllowed(
+            "This Pushdeck server's clock differs from its database's, so it does not act now \
+             (an action stamped by a wrong clock could be settled wrongly). Nothing was sent. \
+             Try again in a minute; if it persists, tell whoever runs Pushdeck."
+                .into(),
+        )
     }
 
     fn when(&self, ts: i64) -> String {
@@ -151,17 +156,13 @@ impl ActionService {
         actor: &Actor,
         req: &ActionRequest,
     ) -> Result<ActionOutcome, ActionError> {
-        if self.clock_off() {
-            return Err(ActionError::Unavailable(
-                "This Pushdeck server's clock differs from its database's, so it does not act \
-                 now (an action stamped by a wrong clock could be settled wrongly). Nothing was \
-                 sent. Try again in a minute; if it persists, tell whoever runs Pushdeck."
-                    .into(),
-            ));
-        }
-        // A retried or double-submitted request: answer with the first one's outcome.
+        // A retried or double-submitted request: answer with the first one's outcome (a read,
+        // whatever this instance's clock says).
         if let Some(earlier) = self.store.intent_by_key(&req.idempotency_key).await? {
             return self.answer_same_key(app, actor, req, earlier).await;
+        }
+        if self.clock_off() {
+            return self.refuse(app, actor, req, Self::clock_refusal()).await;
         }
         let task = self.stored(app, &req.push_id).await?;
         if let Err(refusal) = check(req.action, &task.facts(), &self.rule_context(app)) {
@@ -195,6 +196,10 @@ impl ActionService {
             owner: &self.instance,
             now_ms: self.clock.now_ms(),
         };
+        // Planning an override can take a while (a fresh read, its push turn): look again.
+        if self.clock_off() {
+            return self.refuse(app, actor, req, Self::clock_refusal()).await;
+        }
         let mut tries = 0;
         let intent = loop {
             tries += 1;

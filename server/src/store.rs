@@ -63,6 +63,9 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// Whose clock stamps the rows instances share (ledger, leases): see [`StampClock`].
     stamps: StampClock,
+    /// This instance's clock is too far from the database's to act, read or reconcile
+    /// (`clock.rs`); shared by every clone of the store in the process.
+    clock_off: std::sync::Arc<std::sync::atomic::AtomicBool>,
     url: String,
 }
 
@@ -149,6 +152,7 @@ impl Store {
             pool,
             backend,
             stamps: StampClock::Database,
+            clock_off: Default::default(),
             url: url.to_string(),
         })
     }

@@ -72,6 +72,10 @@ pub enum SyncError {
     Upstream(#[from] TpnsError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// This instance's clock is too far from the database's: what it read would be stamped by
+    /// a wrong clock and mislead the others (`store/clock.rs`).
+    #[error("this instance's clock differs from the database's; it does not read TPNS now")]
+    ClockOff,
 }
 
 /// One per-task refresh, with the real-time span during which this instance held the task.
@@ -183,6 +187,10 @@ impl Syncer {
     /// per-task reads that are due, by priority, as far as the budget and pacing allow.
     pub async fn tick(&self) -> TickReport {
         let mut report = TickReport::default();
+        // Reads stamped by a clock far from the others' would mislead them (`store/clock.rs`).
+        if self.store.clock_off() {
+            return report;
+        }
         for app in self.apps.iter() {
             if let Err(e) = self.sweep_step(app, &mut report).await {
                 report.errors += 1;

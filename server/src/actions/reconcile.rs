@@ -69,17 +69,25 @@ enum Evidence {
     NotYet,
 }
 
+/// A clock measurement whose query took longer than this is not trusted either way.
+const MAX_MEASURING_ROUND_TRIP_MS: i64 = 1_000;
+
 impl ActionService {
     /// Notes that this instance is alive; every instance calls it every
     /// `sync.reconcile_every_secs`.
     /// Beats for this instance, and measures its clock against the database's: one too far off
     /// stops acting and reconciling until they agree again.
     pub async fn heartbeat(&self, started_at_ms: i64) -> Result<(), StoreError> {
-        let lead_ms = self.store.clock_lead_ms(|| self.clock.now_ms()).await?;
-        let off = lead_ms.abs() > super::MAX_CLOCK_LEAD_MS;
-        let was = self
-            .clock_off
-            .swap(off, std::sync::atomic::Ordering::Relaxed);
+        let (lead_ms, round_trip_ms) = self.store.clock_lead_ms(|| self.clock.now_ms()).await?;
+        // A slow answer says little about the clock: the flag stays as it was. Otherwise the
+        // clock is off only when it is, whatever the round trip's share of the measurement.
+        let was = self.store.clock_off();
+        let off = if round_trip_ms > MAX_MEASURING_ROUND_TRIP_MS {
+            was
+        } else {
+            lead_ms.abs() - round_trip_ms / 2 > super::MAX_CLOCK_LEAD_MS
+        };
+        self.store.set_clock_off(off);
         if off && !was {
             tracing::error!(
                 lead_ms,
@@ -92,8 +100,10 @@ impl ActionService {
                 "this instance's clock agrees with the database's again"
             );
         }
+        // Stamped by the database's time, so that others judge this instance alive or dead by
+        // one clock even while its own is off.
         self.store
-            .heartbeat(&self.instance, started_at_ms, self.clock.now_ms())
+            .heartbeat(&self.instance, started_at_ms, self.clock.now_ms() - lead_ms)
             .await
     }
 
@@ -135,8 +145,12 @@ impl ActionService {
             .reconcilable_intents(now, now - OWNER_SILENT_MS, now - self.orphan_after_ms)
             .await?;
         for intent in due {
-            // A pass may take a while (reads of TPNS): keep the lease, or stop.
+            // A pass may take a while (reads of TPNS): keep the lease, or stop; and stop if
+            // this instance's clock has since been found off.
             let now = self.clock.now_ms();
+            if self.clock_off() {
+                break;
+            }
             if self
                 .store
                 .acquire_lease(LEASE_NAME, &self.instance, now, now + LEASE_MS)

@@ -38,6 +38,8 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
+/// How many locks sign-in bookkeeping is striped over.
+const BOOKKEEPING_STRIPES: usize = 64;
 /// Failed sign-ins are counted over this window.
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// The longest wait a throttled address is given.
@@ -74,10 +76,11 @@ pub struct AuthService {
     /// A valid hash to verify against when the username does not exist, so both cases take
     /// the same time.
     dummy_hash: String,
-    /// Sign-in bookkeeping (the throttle's reads, then its writes) one attempt at a time, so
+    /// Sign-in bookkeeping (the throttle's reads, then its writes) one attempt at a time per
+    /// address (striped by a hash of it: the limits that matter are all keyed by the address), so
     /// that a burst of parallel guesses cannot all pass the check before any of them is
     /// counted. The password check itself runs outside it.
-    bookkeeping: tokio::sync::Mutex<()>,
+    bookkeeping: [tokio::sync::Mutex<()>; BOOKKEEPING_STRIPES],
 }
 
 impl AuthService {
@@ -95,7 +98,7 @@ impl AuthService {
             public_origin,
             secure_cookies,
             dummy_hash: hash_password("not a real password"),
-            bookkeeping: tokio::sync::Mutex::new(()),
+            bookkeeping: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
         }
     }
 
@@ -142,9 +145,6 @@ impl AuthService {
         {
             return Err(LoginError::TooLong);
         }
-        let bookkeeping = self.bookkeeping.lock().await;
-        let now_ms = self.clock.now_ms();
-        let since = now_ms - THROTTLE_WINDOW.as_millis() as i64;
         // Keys hold no typed name (it may be a password typed in the wrong field) and treat an
         // IPv6 /64, which one client commonly holds whole, as one address.
         let name = token_hash(&username.to_lowercase());
@@ -155,6 +155,12 @@ impl AuthService {
         let max = i64::from(self.config.max_failures.max(1));
         let found = self.store.user_by_name(username).await?;
         let known = found.is_some();
+        // One attempt of an address at a time; another address's flood waits on another stripe
+        // (or, on a shared stripe, behind a few statements per attempt).
+        let stripe = usize::from(Sha256::digest(from.as_bytes())[0]) % BOOKKEEPING_STRIPES;
+        let bookkeeping = self.bookkeeping[stripe].lock().await;
+        let now_ms = self.clock.now_ms();
+        let since = now_ms - THROTTLE_WINDOW.as_millis() as i64;
         // Checked before anything is written: a refused attempt costs the database nothing.
         let mut counts = [0i64; 2];
         for (i, (key, allowed)) in [(&pair_key, max), (&ip_key, max * 4)]

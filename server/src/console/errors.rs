@@ -43,5 +43,11 @@ pub(super) fn sync_error(e: SyncError) -> AppError {
             },
         },
         SyncError::Store(s) => internal(s),
+        SyncError::ClockOff => AppError::NotAllowed {
+            reason: "This Pushdeck server's clock differs from its database's, so it does not \
+                     read TPNS now. Try again in a minute; if it persists, tell whoever runs \
+                     Pushdeck."
+                .into(),
+        },
     }
 }

@@ -62,16 +62,28 @@ impl Store {
 
     /// How far the caller's clock (`now`) runs ahead of the database's, in ms (negative:
     /// behind), measured on one connection as the middle of the caller's readings around the
-    /// query; 0 while the caller's clock stamps.
-    pub async fn clock_lead_ms(&self, now: impl Fn() -> i64) -> Result<i64, StoreError> {
+    /// query, with that query's round trip; (0, 0) while the caller's clock stamps.
+    pub async fn clock_lead_ms(&self, now: impl Fn() -> i64) -> Result<(i64, i64), StoreError> {
         if self.stamps == StampClock::Caller {
-            return Ok(0);
+            return Ok((0, 0));
         }
         let mut conn = self.pool.acquire().await?;
         let before = now();
         let t = self.shared_now(&mut *conn, before).await?;
         let after = now();
-        Ok(before + (after - before) / 2 - t.now_ms)
+        Ok((before + (after - before) / 2 - t.now_ms, after - before))
+    }
+
+    /// Whether this instance's clock was last found too far from the database's to act, read
+    /// TPNS or reconcile (see `actions::MAX_CLOCK_LEAD_MS`).
+    pub fn clock_off(&self) -> bool {
+        self.clock_off.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Records whether the clock is off; returns what it was.
+    pub fn set_clock_off(&self, off: bool) -> bool {
+        self.clock_off
+            .swap(off, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Now by the stamping clock, given the caller's `caller_now_ms`: one small query on

@@ -42,6 +42,9 @@ impl Syncer {
         push_id: &str,
         reason: RefreshReason,
     ) -> Result<Option<StoredTask>, SyncError> {
+        if self.store.clock_off() {
+            return Err(SyncError::ClockOff);
+        }
         let mut report = TickReport::default();
         let Some(mut claim) = self
             .claim(

@@ -771,7 +771,7 @@ impl pushdeck::clock::Clock for AheadClock {
 }
 
 both_stores!(
-    an_instance_whose_clock_is_off_neither_acts_nor_reconciles_and_is_not_ready,
+    an_instance_whose_clock_is_off_neither_acts_nor_reads_nor_reconciles,
     |db: Db| async move {
         let app = TestApp::spawn_with(
             db,
@@ -791,25 +791,48 @@ both_stores!(
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert!(app.services.actions.clock_off(), "the clock is found off");
+        // A task imported while the clock was still right (the flag set aside for it); then the
+        // heartbeat's finding stands again.
+        app.services.store.set_clock_off(false);
         let op = app.operator("olivia").await;
         let id = app.task("demo-android", &spec(Audience::Tag)).await;
+        app.services.store.set_clock_off(true);
         match app
             .act(&op, "demo-android", &id, Action::Terminate, "k-1", &[])
             .await
         {
-            Err(AppError::UpstreamUnavailable { message }) => {
-                assert!(message.contains("clock"), "{message}")
+            Err(AppError::NotAllowed { reason }) => {
+                assert!(reason.contains("clock"), "{reason}")
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
         assert_eq!(calls(&app, Endpoint::Stop), 0, "nothing was sent");
-        let ready = app
-            .http
-            .get(format!("{}/readyz", app.base))
-            .send()
+        // The refusal is audited, like every refusal.
+        let audit = app
+            .services
+            .store
+            .task_audit("demo-android", &id)
             .await
             .unwrap();
-        assert_eq!(ready.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(audit.len(), 1, "{audit:?}");
+        assert_eq!(audit[0].outcome, "refused");
+        // Nor does it read TPNS: what it read would be stamped by its wrong clock.
+        let records = calls(&app, Endpoint::Record);
+        let refresh = app
+            .services
+            .sync
+            .refresh_task(
+                app.services.apps.get("demo-android").unwrap(),
+                &id,
+                pushdeck::sync::RefreshReason::Person,
+            )
+            .await;
+        assert!(
+            matches!(refresh, Err(pushdeck::sync::SyncError::ClockOff)),
+            "{refresh:?}"
+        );
+        app.services.sync.tick().await;
+        assert_eq!(calls(&app, Endpoint::Record), records, "no read of TPNS");
         let report = app
             .services
             .actions

@@ -321,9 +321,9 @@ pub fn router(services: Arc<Services>) -> Router {
         // (an override's content is at most 2,000 characters), and a stranger's megabytes are
         // refused before any handler reads them (`server/docs/security.md`).
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
-        // The refused body was not read: the connection is closed after the answer rather than
-        // kept for a next request that would find it mid-body.
-        .layer(axum::middleware::map_response(close_after_refused_body))
+        // A body refused (over the limit) or left unread (a sign-in required…) leaves its rest
+        // on the connection: the answer says `Connection: close`, so no client reuses it.
+        .layer(axum::middleware::from_fn(crate::http::unread_body::close_unless_body_read))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(crate::http::panic_response))
         .layer(axum::middleware::from_fn(crate::http::csp::security_headers))
@@ -335,16 +335,6 @@ pub fn router(services: Arc<Services>) -> Router {
 
 /// The largest request body the console accepts.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
-
-async fn close_after_refused_body(mut res: axum::response::Response) -> axum::response::Response {
-    if res.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
-        res.headers_mut().insert(
-            http::header::CONNECTION,
-            http::HeaderValue::from_static("close"),
-        );
-    }
-    res
-}
 
 /// `pushdeck serve`.
 pub async fn serve(config: Config) -> Result<(), StartupError> {

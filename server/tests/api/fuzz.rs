@@ -607,7 +607,7 @@ impl Fuzz {
         let res = match send_once_more_on_a_dropped_connection(req).await {
             Ok(r) => r,
             Err(e) => {
-                self.fail(&sent.label, format!("no answer: {e}"));
+                self.fail(&sent.label, format!("no answer: {}", with_causes(&e)));
                 return None;
             }
         };
@@ -618,7 +618,7 @@ impl Fuzz {
     async fn send_plain_form(&self, who: &str, req: reqwest::RequestBuilder, sent: &Sent) {
         let res = match send_once_more_on_a_dropped_connection(req).await {
             Ok(r) => r,
-            Err(e) => return self.fail(&sent.label, format!("no answer: {e}")),
+            Err(e) => return self.fail(&sent.label, format!("no answer: {}", with_causes(&e))),
         };
         let location = res
             .headers()
@@ -1434,6 +1434,86 @@ async fn a_server_function_refusal_answers_with_a_4xx() {
         (401, 422),
         "an anonymous read and a wrong password"
     );
+}
+
+/// An answer given before the request's body was read (a foreign origin, a sign-in required)
+/// leaves the rest of the body on the connection: the answer says `Connection: close`, so the
+/// client's next request goes on a fresh connection instead of one the server is closing. Before
+/// this, the fuzz walk's next request on such a connection was now and then cut off ("no
+/// answer").
+#[tokio::test]
+async fn an_answer_given_before_the_body_was_read_closes_its_connection() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    // One client, one pooled connection at a time: every request would reuse the last one.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .unwrap();
+    let body = "x".repeat(60_000);
+    let mut closed = Vec::new();
+    for (what, path, origin) in [
+        ("a foreign origin", "/api/login", "http://elsewhere.example"),
+        ("a sign-in required", "/audit.csv", app.base.as_str()),
+    ] {
+        for _ in 0..20 {
+            let refused = http
+                .post(format!("{}{path}", app.base))
+                .header(ORIGIN, origin)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                refused.status().is_client_error(),
+                "{what}: {}",
+                refused.status()
+            );
+            closed.push((
+                what,
+                refused
+                    .headers()
+                    .get(reqwest::header::CONNECTION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+            ));
+            // The next request on the same client is answered.
+            let next = http.get(format!("{}/healthz", app.base)).send().await;
+            assert!(
+                next.is_ok_and(|r| r.status().is_success()),
+                "{what}: the next request"
+            );
+        }
+    }
+    // A body that was read keeps its connection.
+    let read = app
+        .post(
+            None,
+            "/api/login",
+            &[("username", "nobody"), ("password", "x")],
+        )
+        .await;
+    let kept = read.headers().get(reqwest::header::CONNECTION).cloned();
+    app.stop().await;
+    assert!(
+        closed.iter().all(|(_, c)| c.as_deref() == Some("close")),
+        "{closed:?}"
+    );
+    assert_eq!(
+        kept, None,
+        "a sign-in whose body was read keeps its connection"
+    );
+}
+
+/// The error and its causes, for a "no answer" (reqwest's own message names only the request).
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
 }
 
 /// Sends `req`, once more if no connection to the server could be made at all (a machine out

@@ -2,6 +2,7 @@
 //! the audit log as CSV; and the security headers of every response ([`csp`]).
 
 pub mod csp;
+pub mod render;
 pub mod unread_body;
 
 use std::convert::Infallible;

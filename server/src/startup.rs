@@ -149,7 +149,12 @@ impl Application {
                 let _ = rx.wait_for(|s| *s).await;
             }));
         }
-        let router = router(services.clone());
+        // One render thread per core (`http::render`).
+        let pages = crate::http::render::RenderPool::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
+        )
+        .map_err(|e| StartupError::Other(format!("could not start the render threads: {e}")))?;
+        let router = router(services.clone(), pages);
         Ok(Application {
             listener,
             router,
@@ -286,7 +291,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The HTTP routes: health, live events, the audit export, the Leptos pages and server
 /// functions, then static files; every request passes the authentication middleware.
-pub fn router(services: Arc<Services>) -> Router {
+pub fn router(services: Arc<Services>, pages: Arc<crate::http::render::RenderPool>) -> Router {
     let leptos = leptos_options(&services.config);
     let state = AppState {
         services: services.clone(),
@@ -314,6 +319,11 @@ pub fn router(services: Arc<Services>) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             page_context,
             app::shell,
+        ))
+        // Innermost: only the page's own rendering moves to a render thread.
+        .layer(axum::middleware::from_fn_with_state(
+            pages,
+            crate::http::render::render_pages_on_one_thread,
         ))
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
         .layer(axum::middleware::from_fn(crate::http::server_fn_status))

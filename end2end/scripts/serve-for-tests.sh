@@ -19,7 +19,8 @@ export PUSHDECK__SANDBOX__STATS_CALLS_PER_HOUR=100000
 export PUSHDECK__SANDBOX__PUSHES_PER_SECOND=50
 export PUSHDECK__SYNC__CALLS_PER_HOUR=100000
 export PUSHDECK__LOG__FILTER=${PUSHDECK__LOG__FILTER:-warn,pushdeck=info}
-bin=target/release/pushdeck
+# PUSHDECK_BIN runs the suite against another build (a debug one while working on a spec).
+bin=${PUSHDECK_BIN:-target/release/pushdeck}
 # One user per role (and an operator who may only Terminate); their passwords are test fixtures
 # known to end2end/tests/support.ts.
 "$bin" migrate

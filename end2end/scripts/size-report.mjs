@@ -19,6 +19,13 @@ for (const name of readdirSync(pkg).sort()) {
   }).length;
   rows.push({ name, raw: raw.length, br });
 }
+// A build that made no WebAssembly or no JS measures nothing: that is a failure, not a pass.
+for (const ext of [".wasm", ".js"]) {
+  if (!rows.some((r) => r.name.endsWith(ext))) {
+    console.error(`no ${ext} file in ${pkg}: build the site first (cargo leptos build --release)`);
+    process.exit(1);
+  }
+}
 const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
 console.log("what the browser downloads (target/site/pkg):");
 for (const r of rows) console.log(`  ${r.name.padEnd(22)} raw ${kb(r.raw)}   brotli ${kb(r.br)}`);

@@ -76,7 +76,7 @@ pub fn AddUserForm() -> impl IntoView {
                 <input name="password" type="password" autocomplete="new-password" class=input required=move || !hydrated.get()
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
-            <button type="submit" class="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700">"Add user"</button>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">"Add user"</button>
             <div role="status" aria-live="polite">
                 {move || result.get().map(|r| match r {
                     Ok(n) => view! {

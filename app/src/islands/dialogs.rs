@@ -226,7 +226,7 @@ pub fn ActionDialog(
                 <input type="hidden" name="idempotency_key" value=move || key.get() />
                 <div>
                     <h2 id=heading_id2 class="text-lg font-semibold">{verb}</h2>
-                    <p class="mt-0.5 text-sm text-slate-500">
+                    <p class="mt-0.5 text-sm text-slate-600">
                         <span class="font-mono">{task.push_id.clone()}</span>" · "{task.title.clone()}
                     </p>
                 </div>
@@ -272,7 +272,7 @@ pub fn ActionDialog(
                         type="submit"
                         class=format!(
                             "{BTN} text-white disabled:cursor-not-allowed disabled:opacity-50 {}",
-                            if danger { "bg-red-600 hover:bg-red-700" } else { "bg-sky-600 hover:bg-sky-700" },
+                            if danger { "bg-red-600 hover:bg-red-700" } else { "bg-sky-700 hover:bg-sky-800" },
                         )
                         // Checked in the browser once hydrated; before (or without) that, the
                         // form's `required` fields and the server check it.
@@ -402,15 +402,15 @@ fn override_fields(
         {extra.map(|fields| fields())}
         <div class="grid gap-3 sm:grid-cols-2" aria-label="Preview">
             <figure>
-                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">"Shown now"</figcaption>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">"Shown now"</figcaption>
                 <div class="rounded-lg border border-slate-200 bg-slate-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold line-through decoration-red-400">{old_title}</p>
                     <p class="text-sm text-slate-600 line-through decoration-red-400">{old_content}</p>
-                    <p class="mt-1 break-words text-xs text-slate-500">{old_click}</p>
+                    <p class="mt-1 break-words text-xs text-slate-600">{old_click}</p>
                 </div>
             </figure>
             <figure>
-                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-500">"After the override"</figcaption>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">"After the override"</figcaption>
                 <div class="rounded-lg border border-sky-200 bg-sky-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold">{move || title.get()}</p>
                     <p class="text-sm text-slate-700">{move || content.get()}</p>

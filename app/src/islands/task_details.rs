@@ -157,7 +157,7 @@ fn header(d: TaskDetail, offset: i32) -> impl IntoView {
     let r = d.row.clone();
     let app = d.app.id.clone();
     let link = move |id: Option<String>| {
-        id.map(|p| view! { <a class="font-mono text-sky-700 hover:underline" href=task_href(&app, &p)>{p.clone()}</a> })
+        id.map(|p| view! { <a class="font-mono text-sky-700 underline underline-offset-2 hover:decoration-2" href=task_href(&app, &p)>{p.clone()}</a> })
     };
     let (overrides, overridden_by) = (link(d.overrides.clone()), link(d.overridden_by.clone()));
     let offline_until = r.facts.offline_until();
@@ -177,7 +177,7 @@ fn header(d: TaskDetail, offset: i32) -> impl IntoView {
             })}
             <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
                 <Field label="Push ID"><span class="font-mono">{r.push_id.clone()}</span></Field>
-                <Field label="Audience">{r.audience.label()}{(r.audience_summary != r.audience.label()).then(|| view! { <span class="block text-xs text-slate-500">{r.audience_summary.clone()}</span> })}</Field>
+                <Field label="Audience">{r.audience.label()}{(r.audience_summary != r.audience.label()).then(|| view! { <span class="block text-xs text-slate-600">{r.audience_summary.clone()}</span> })}</Field>
                 <Field label="Platform">{r.platform.label()}</Field>
                 <Field label="Message type">
                     {crate::islands::task_table::kind_label(r.message_type.label(), r.recurring)}
@@ -233,9 +233,11 @@ fn channels(d: TaskDetail) -> impl IntoView {
     view! {
         <section class="rounded-md border border-slate-200 bg-white shadow-sm" aria-labelledby="per-channel">
             <h2 id="per-channel" class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Per channel"</h2>
-            <div class="overflow-x-auto">
+            // A region that takes focus, so it scrolls by keyboard (as `ScrollRegion`, inline:
+            // in an island a component of its own costs the download more).
+            <div role="region" aria-label="Per channel" tabindex="0" class=crate::ui::components::SCROLL_REGION>
                 <table class="w-full text-xs">
-                    <thead class="uppercase tracking-wide text-slate-500">
+                    <thead class="uppercase tracking-wide text-slate-600">
                         <tr>
                             <th scope="col" class="px-2 py-1.5 text-left font-medium">"Channel"</th>
                             <th scope="col" class="px-2 py-1.5 text-right font-medium">"Planned"</th>
@@ -257,7 +259,7 @@ fn channels(d: TaskDetail) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <p class="px-4 py-2 text-xs text-slate-500">
+            <p class="px-4 py-2 text-xs text-slate-600">
                 {match synced {
                     Some(s) => format!("Counters as of {} {}", format_datetime(s, offset), format_offset(offset)),
                     None => "Counters not read from TPNS yet.".to_string(),
@@ -273,13 +275,13 @@ fn history(d: TaskDetail, offset: i32) -> impl IntoView {
     view! {
         <section class="rounded-md border border-slate-200 bg-white shadow-sm" aria-labelledby="history">
             <h2 id="history" class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Action history"</h2>
-            {empty.then(|| view! { <p class="px-4 py-3 text-sm text-slate-500">"No actions on this task yet."</p> })}
+            {empty.then(|| view! { <p class="px-4 py-3 text-sm text-slate-600">"No actions on this task yet."</p> })}
             <ol class="divide-y divide-slate-100">
                 {entries.into_iter().map(|e| view! {
                     <li class="px-4 py-2.5 text-sm">
                         <div class="flex flex-wrap items-baseline justify-between gap-2">
                             <span><span class="font-medium">{e.username.clone()}</span>" · "{e.action.clone()}" · "<span class="font-medium">{e.outcome.clone()}</span></span>
-                            <span class="text-xs text-slate-500">{format_datetime(e.at_ms.div_euclid(1000), offset)}</span>
+                            <span class="text-xs text-slate-600">{format_datetime(e.at_ms.div_euclid(1000), offset)}</span>
                         </div>
                         {(!e.upstream_answer.is_empty()).then(|| view! { <p class="text-xs text-slate-600">"TPNS: "{e.upstream_answer.clone()}</p> })}
                         {(!e.detail.is_empty()).then(|| view! { <p class="text-xs text-slate-600">{e.detail.clone()}</p> })}
@@ -323,7 +325,7 @@ fn ActionButtons(
                         <a
                             href=href
                             role="button"
-                            class=if a == Action::Override { "rounded bg-sky-600 px-3 py-1.5 text-center text-sm font-medium text-white hover:bg-sky-700" } else { "rounded border border-red-300 px-3 py-1.5 text-center text-sm font-medium text-red-700 hover:bg-red-50" }
+                            class=if a == Action::Override { "rounded bg-sky-700 px-3 py-1.5 text-center text-sm font-medium text-white hover:bg-sky-800" } else { "rounded border border-red-300 px-3 py-1.5 text-center text-sm font-medium text-red-700 hover:bg-red-50" }
                             on:click=move |ev| { ev.prevent_default(); open.set(Some(a)); }
                         >
                             {a.label()}
@@ -335,7 +337,7 @@ fn ActionButtons(
                                 class="w-full cursor-not-allowed rounded border border-slate-200 px-3 py-1.5 text-sm text-slate-400">
                                 {a.label()}
                             </button>
-                            <p id=reason_id class="mt-1 text-xs text-slate-500">{reason}</p>
+                            <p id=reason_id class="mt-1 text-xs text-slate-600">{reason}</p>
                         </div>
                     }.into_any(),
                 }
@@ -371,7 +373,7 @@ fn RefreshNow(
         <form method="post" action=RefreshTask::PATH on:submit=on_submit class="flex flex-wrap items-center justify-between gap-2">
             <input type="hidden" name="app" value=move || state.with(|d| d.app.id.clone()) />
             <input type="hidden" name="push_id" value=move || state.with(|d| d.row.push_id.clone()) />
-            <p class="text-xs text-slate-500">
+            <p class="text-xs text-slate-600">
                 {move || {
                     let d = state.get();
                     let base = format!("{} of {} query calls left this hour.", left(), d.budget.per_hour);

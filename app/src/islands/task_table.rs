@@ -43,7 +43,7 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
     view! {
         <div class="overflow-x-auto">
             <table class="w-full text-left text-sm">
-                <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
                         <th scope="col" class="hidden px-2 py-2 font-medium md:table-cell">"Push ID"</th>
                         <th scope="col" class="px-2 py-2 font-medium">"Title"</th>
@@ -61,7 +61,7 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
                 <tbody class="divide-y divide-slate-100">{rows}</tbody>
             </table>
             {empty.then(|| view! {
-                <p class="px-3 py-8 text-center text-sm text-slate-500">"No tasks match these filters."</p>
+                <p class="px-3 py-8 text-center text-sm text-slate-600">"No tasks match these filters."</p>
             })}
         </div>
         <div role="status" aria-live="polite" class="px-3 text-sm text-emerald-700">
@@ -159,23 +159,23 @@ fn Row(
     view! {
         <tr class="align-top hover:bg-slate-50" data-push-id=push_id.clone()>
             <td class="hidden whitespace-nowrap px-2 py-2 font-mono text-xs md:table-cell">
-                <a href=href.clone() class="text-sky-700 hover:underline">{push_id.clone()}</a>
+                <a href=href.clone() class="text-sky-700 underline underline-offset-2 hover:decoration-2">{push_id.clone()}</a>
             </td>
             <td class="max-w-[13rem] px-2 py-2 sm:max-w-xs xl:max-w-[17rem]">
                 <a href=href.clone() class="block truncate font-medium text-slate-900 hover:text-sky-700" title=row.title.clone()>{row.title.clone()}</a>
-                <p class="truncate text-xs text-slate-500">{first_line}</p>
-                <p class="font-mono text-xs text-slate-400 md:hidden">{push_id.clone()}</p>
+                <p class="truncate text-xs text-slate-600">{first_line}</p>
+                <p class="font-mono text-xs text-slate-600 md:hidden">{push_id.clone()}</p>
             </td>
             <td class="hidden px-2 py-2 lg:table-cell">
                 <span class="whitespace-nowrap">{row.audience.label()}</span>
                 {(row.audience_summary != row.audience.label()).then(|| view! {
-                    <p class="max-w-40 truncate text-xs text-slate-500" title=row.audience_summary.clone()>{row.audience_summary.clone()}</p>
+                    <p class="max-w-40 truncate text-xs text-slate-600" title=row.audience_summary.clone()>{row.audience_summary.clone()}</p>
                 })}
             </td>
             <td class="hidden px-2 py-2 lg:table-cell">{row.platform.label()}</td>
             <td class="hidden px-2 py-2 xl:table-cell">{time_stacked(row.created_at, offset)}</td>
             <td class="hidden px-2 py-2 xl:table-cell">
-                {row.send_time.map(|t| time_stacked(t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-400">"—"</span> }.into_any())}
+                {row.send_time.map(|t| time_stacked(t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-600">"—"</span> }.into_any())}
             </td>
             <td class="px-2 py-2" data-col="status">{move || status_badge(status(), in_flight())}</td>
             <td class="hidden px-2 py-2 sm:table-cell">
@@ -184,7 +184,7 @@ fn Row(
                     // Counters are read per task, within their own budget: until then, say so
                     // rather than show a delivery of 0 of 0.
                     if row.counters_at.is_none() && t.planned == 0 {
-                        view! { <span class="text-xs text-slate-400" title="Counters not read from TPNS yet">"not read yet"</span> }.into_any()
+                        view! { <span class="text-xs text-slate-600" title="Counters not read from TPNS yet">"not read yet"</span> }.into_any()
                     } else {
                         progress(t.arrived, t.planned).into_any()
                     }
@@ -193,7 +193,7 @@ fn Row(
             <td class="hidden px-2 py-2 lg:table-cell">
                 {kind_label(row.source.label(), row.recurring)}
             </td>
-            <td class="hidden whitespace-nowrap px-2 py-2 text-xs text-slate-500 xl:table-cell">
+            <td class="hidden whitespace-nowrap px-2 py-2 text-xs text-slate-600 xl:table-cell">
                 {move || match synced() {
                     Some(s) => view! {
                         <span title=format_datetime(s, offset)>{format!("{} ago", format_age(ctx().now - s))}</span>
@@ -206,7 +206,7 @@ fn Row(
             </td>
             <td class="px-2 py-2">
                 <div class="flex flex-col items-start gap-1">
-                    <a href=href.clone() class="whitespace-nowrap text-sky-700 hover:underline">"View Details"</a>
+                    <a href=href.clone() class="whitespace-nowrap text-sky-700 underline underline-offset-2 hover:decoration-2">"View Details"</a>
                     {move || offers_cancel().then(|| {
                         let allowed = cancel_check();
                         let reason = if !may_cancel {
@@ -241,7 +241,7 @@ fn Row(
                                 >
                                     "Cancel Push"
                                 </button>
-                                <p id=reason_id.clone() class="max-w-44 text-[11px] leading-snug text-slate-500">{reason}</p>
+                                <p id=reason_id.clone() class="max-w-44 text-[11px] leading-snug text-slate-600">{reason}</p>
                             }.into_any(),
                         }
                     })}

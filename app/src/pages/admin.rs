@@ -9,7 +9,7 @@ use crate::domain::{Action, Role};
 use crate::dto::{AdminOverview, UserInfo};
 use crate::error::AppError;
 use crate::islands::add_user::AddUserForm;
-use crate::ui::components::{PageHeader, Panel, error_banner};
+use crate::ui::components::{PageHeader, Panel, ScrollRegion, error_banner};
 
 /// `/admin`: users (role, permissions, disable and enable, a new password) and the configured
 /// apps — never a SecretKey. Every change is a plain form, so the page works without JavaScript.
@@ -42,7 +42,7 @@ pub fn Admin() -> impl IntoView {
                 </p>
             </div>
         })}
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(o) => view! { <AdminBody o /> }.into_any(),
@@ -60,7 +60,7 @@ fn AdminBody(o: AdminOverview) -> impl IntoView {
             <Panel class="overflow-x-auto">
                 <h2 class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Users"</h2>
                 <table class="w-full text-left text-sm">
-                    <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                    <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                         <tr>
                             <th scope="col" class="px-3 py-2 font-medium">"User"</th>
                             <th scope="col" class="px-3 py-2 font-medium">"Role and permissions"</th>
@@ -78,10 +78,11 @@ fn AdminBody(o: AdminOverview) -> impl IntoView {
                 <AddUserForm />
             </Panel>
         </div>
-        <Panel class="mt-4 overflow-x-auto">
+        <Panel class="mt-4">
             <h2 class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Apps"</h2>
+            <ScrollRegion label="Apps">
             <table class="w-full text-left text-sm">
-                <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
                         <th scope="col" class="px-3 py-2 font-medium">"App"</th>
                         <th scope="col" class="px-3 py-2 font-medium">"Platform"</th>
@@ -93,7 +94,7 @@ fn AdminBody(o: AdminOverview) -> impl IntoView {
                 <tbody class="divide-y divide-slate-100">
                     {o.apps.into_iter().map(|a| view! {
                         <tr>
-                            <td class="px-3 py-2">{a.name.clone()}<span class="block font-mono text-xs text-slate-500">{a.id.clone()}</span></td>
+                            <td class="px-3 py-2">{a.name.clone()}<span class="block font-mono text-xs text-slate-600">{a.id.clone()}</span></td>
                             <td class="px-3 py-2">{a.platform.label()}</td>
                             <td class="px-3 py-2">{a.access_point.clone()}</td>
                             <td class="px-3 py-2">{a.auth_scheme.clone()}</td>
@@ -102,7 +103,8 @@ fn AdminBody(o: AdminOverview) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <p class="px-4 py-2 text-xs text-slate-500">"SecretKeys are read from the environment or a secrets file on the server; they are never stored in the database or shown here."</p>
+            </ScrollRegion>
+            <p class="px-4 py-2 text-xs text-slate-600">"SecretKeys are read from the environment or a secrets file on the server; they are never stored in the database or shown here."</p>
         </Panel>
     }
 }

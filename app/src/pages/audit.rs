@@ -6,7 +6,7 @@ use crate::api::audit::list_audit;
 use crate::domain::Action;
 use crate::domain::time::{format_datetime, format_offset};
 use crate::dto::{AuditPage, AuditQuery};
-use crate::ui::components::{PageHeader, Panel, error_banner};
+use crate::ui::components::{PageHeader, Panel, ScrollRegion, error_banner};
 use crate::ui::query::{encode, task_href};
 
 /// `/audit`: every action by every user, filterable and exportable; append-only.
@@ -34,7 +34,7 @@ pub fn AuditLog() -> impl IntoView {
     view! {
         <Title text="Audit log" />
         <PageHeader title="Audit log".to_string() subtitle="Every action, sign-in and admin change, newest first. Entries cannot be edited or deleted." />
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the audit log…"</p> }>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading the audit log…"</p> }>
             {move || Suspend::new(async move {
                 let q = query.get_untracked();
                 match page.await {
@@ -120,13 +120,14 @@ fn AuditBody(page: AuditPage, q: AuditQuery) -> impl IntoView {
                 "To"
                 <input type="date" name="to" value=q.to.clone().unwrap_or_default() class=input />
             </label>
-            <button type="submit" class="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700">"Filter"</button>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">"Filter"</button>
             <a href="/audit" class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">"Reset"</a>
             <a href=csv class="ml-auto rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50" download="pushdeck-audit.csv">"Export CSV"</a>
         </form>
-        <Panel class="mt-3 overflow-x-auto">
+        <Panel class="mt-3">
+            <ScrollRegion label="Audit log">
             <table class="w-full text-left text-sm">
-                <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
                         <th scope="col" class="px-3 py-2 font-medium">{format!("Time ({})", format_offset(offset))}</th>
                         <th scope="col" class="px-3 py-2 font-medium">"User"</th>
@@ -140,19 +141,19 @@ fn AuditBody(page: AuditPage, q: AuditQuery) -> impl IntoView {
                 <tbody class="divide-y divide-slate-100">
                     {page.entries.into_iter().map(|e| {
                         let task = match (&e.app_id, &e.push_id) {
-                            (Some(a), Some(p)) => view! { <a class="font-mono text-sky-700 hover:underline" href=task_href(a, p)>{p.clone()}</a> }.into_any(),
-                            _ => view! { <span class="text-slate-400">"—"</span> }.into_any(),
+                            (Some(a), Some(p)) => view! { <a class="font-mono text-sky-700 underline underline-offset-2 hover:decoration-2" href=task_href(a, p)>{p.clone()}</a> }.into_any(),
+                            _ => view! { <span class="text-slate-600">"—"</span> }.into_any(),
                         };
                         let ok = e.outcome.starts_with("succeeded");
                         view! {
                             <tr class="align-top">
                                 <td class="whitespace-nowrap px-3 py-2 tabular-nums">{format_datetime(e.at_ms.div_euclid(1000), offset)}</td>
                                 <td class="px-3 py-2">{e.username.clone()}</td>
-                                <td class="px-3 py-2">{e.action.clone()}<span class="block text-xs text-slate-400">{e.kind.clone()}</span></td>
+                                <td class="px-3 py-2">{e.action.clone()}<span class="block text-xs text-slate-600">{e.kind.clone()}</span></td>
                                 <td class="px-3 py-2">{task}</td>
                                 <td class="px-3 py-2">
                                     <span class=if ok { "font-medium text-emerald-700" } else { "font-medium text-slate-700" }>{e.outcome.clone()}</span>
-                                    <p class="max-w-md text-xs text-slate-500">{e.detail.clone()}</p>
+                                    <p class="max-w-md text-xs text-slate-600">{e.detail.clone()}</p>
                                 </td>
                                 <td class="hidden max-w-xs px-3 py-2 text-xs text-slate-600 lg:table-cell">
                                     <p class="font-mono">{e.request_summary.clone()}</p>
@@ -164,7 +165,8 @@ fn AuditBody(page: AuditPage, q: AuditQuery) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            {empty.then(|| view! { <p class="px-3 py-8 text-center text-sm text-slate-500">"No entries match these filters."</p> })}
+            </ScrollRegion>
+            {empty.then(|| view! { <p class="px-3 py-8 text-center text-sm text-slate-600">"No entries match these filters."</p> })}
             {next.map(|href| view! {
                 <nav aria-label="Pages" class="border-t border-slate-200 px-3 py-2 text-right text-sm">
                     <a href=href rel="next" class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">"Older →"</a>

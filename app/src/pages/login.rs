@@ -29,7 +29,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Sign in" />
         <div class="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
             <h1 class="text-xl font-semibold">"Sign in to Pushdeck"</h1>
-            <p class="mt-1 text-sm text-slate-500">"The console for your TPNS push tasks."</p>
+            <p class="mt-1 text-sm text-slate-600">"The console for your TPNS push tasks."</p>
             {error.map(|e| view! {
                 <p role="alert" class="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e}</p>
             })}
@@ -43,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                     "Password"
                     <input name="password" type="password" autocomplete="current-password" required=true class=input />
                 </label>
-                <button type="submit" class="mt-2 rounded bg-sky-600 px-3 py-2 font-medium text-white hover:bg-sky-700">
+                <button type="submit" class="mt-2 rounded bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800">
                     "Sign in"
                 </button>
             </form>

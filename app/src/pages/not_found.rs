@@ -18,7 +18,7 @@ pub fn NotFound() -> impl IntoView {
             </p>
             <a
                 href="/tasks"
-                class="mt-6 inline-block rounded bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-700"
+                class="mt-6 inline-block rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800"
             >
                 "Go to the Task List"
             </a>

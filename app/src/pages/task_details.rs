@@ -25,7 +25,7 @@ pub fn TaskDetails() -> impl IntoView {
         |(app, push_id)| task_details(app, push_id),
     );
     view! {
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the task…"</p> }>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading the task…"</p> }>
             {move || Suspend::new(async move {
                 let (confirm, done, err) = query.with_untracked(|q| (q.get("confirm"), q.get("done"), q.get("__err")));
                 // Only an action's own name travels on to the island, never a link's other text.
@@ -46,8 +46,8 @@ pub fn TaskDetails() -> impl IntoView {
                         });
                         view! {
                             <Title text=title />
-                            <nav aria-label="Breadcrumb" class="mb-3 text-sm text-slate-500">
-                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 hover:underline">"Task List"</a>
+                            <nav aria-label="Breadcrumb" class="mb-3 text-sm text-slate-600">
+                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 underline underline-offset-2 hover:decoration-2">"Task List"</a>
                                 " / "<span class="font-mono">{d.row.push_id.clone()}</span>
                             </nav>
                             <TaskDetailsView detail=d confirm error done>{click}</TaskDetailsView>
@@ -57,7 +57,7 @@ pub fn TaskDetails() -> impl IntoView {
                         <Title text="Task" />
                         <PageHeader title="Push details".to_string() />
                         {error_banner(&e)}
-                        <p class="mt-3 text-sm"><a href="/tasks" class="text-sky-700 hover:underline">"Back to the Task List"</a></p>
+                        <p class="mt-3 text-sm"><a href="/tasks" class="text-sky-700 underline underline-offset-2 hover:decoration-2">"Back to the Task List"</a></p>
                     }.into_any(),
                 }
             })}

@@ -31,7 +31,7 @@ pub fn TaskList() -> impl IntoView {
     let page = Resource::new(move || query.get(), list_tasks);
     view! {
         <Title text="Task List" />
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading tasks…"</p> }>
+        <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading tasks…"</p> }>
             {move || Suspend::new(async move {
                 let q = query.get_untracked();
                 match page.await {
@@ -51,7 +51,7 @@ pub fn TaskList() -> impl IntoView {
                         }
                         let retry = (without != q).then(|| view! {
                             <p class="mt-3 text-sm">
-                                <a href=task_list_href(&without) class="text-sky-700 hover:underline">"Show the Task List without this filter"</a>
+                                <a href=task_list_href(&without) class="text-sky-700 underline underline-offset-2 hover:decoration-2">"Show the Task List without this filter"</a>
                             </p>
                         });
                         view! {
@@ -91,7 +91,7 @@ fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
     };
     view! {
         <PageHeader title="Task List".to_string() subtitle=subtitle>
-            <p class="text-xs text-slate-500" title="TPNS allows 200 query calls an hour per endpoint and app">
+            <p class="text-xs text-slate-600" title="TPNS allows 200 query calls an hour per endpoint and app">
                 {format!(
                     "Upstream query budget left this hour: {} record · {} statistics calls (of {})",
                     budget.record_left,
@@ -104,7 +104,7 @@ fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
         <Panel class="mt-3 overflow-hidden">
             <TaskTable page />
             <nav aria-label="Pages" class="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
-                <span class="text-slate-500">{format!("{rows} tasks on this page")}</span>
+                <span class="text-slate-600">{format!("{rows} tasks on this page")}</span>
                 <div class="flex gap-2">
                     {has_prev.then(|| view! {
                         <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&prev_q) rel="prev">{prev_label}</a>
@@ -138,13 +138,13 @@ fn FilterBar(page: TaskPage, q: TaskQuery) -> impl IntoView {
         <form method="get" action="/tasks" class="rounded-md border border-slate-200 bg-white p-3 shadow-sm" role="search">
             <input type="hidden" name="app" value=page.app.id.clone() />
             <fieldset>
-                <legend class="text-xs font-medium uppercase tracking-wide text-slate-500">"Status"</legend>
+                <legend class="text-xs font-medium uppercase tracking-wide text-slate-600">"Status"</legend>
                 <div class="mt-1 flex flex-wrap gap-1.5">
                     {statuses.into_iter().map(|(s, n, checked)| view! {
                         <label class="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-slate-300 px-2.5 py-0.5 text-sm has-[:checked]:border-sky-600 has-[:checked]:bg-sky-50 has-[:checked]:text-sky-800">
                             <input type="checkbox" name="status" value=s.slug() checked=checked class="accent-sky-600" />
                             {s.label()}
-                            <span class="tabular-nums text-slate-500">{n.to_string()}</span>
+                            <span class="tabular-nums text-slate-600">{n.to_string()}</span>
                         </label>
                     }).collect_view()}
                 </div>
@@ -188,7 +188,7 @@ fn FilterBar(page: TaskPage, q: TaskQuery) -> impl IntoView {
                     </select>
                 </label>
                 <div class="flex gap-2">
-                    <button type="submit" class="rounded bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700">"Apply filters"</button>
+                    <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">"Apply filters"</button>
                     <a href=format!("/tasks?app={}", crate::ui::query::encode(&page.app.id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">"Reset"</a>
                 </div>
             </div>

@@ -56,7 +56,7 @@ pub fn ClickFields(kind: String, target: String) -> impl IntoView {
                 <input name="intent" type="text" maxlength="2048" autocomplete="off"
                     spellcheck="false" class=INPUT value=intent />
             </label>
-            <p class="text-xs text-slate-500">
+            <p class="text-xs text-slate-600">
                 "Huawei devices take the notification's parameters from the intent, so it follows the choice: a web page drops the old intent."
             </p>
         </fieldset>

@@ -17,7 +17,7 @@ pub fn PageHeader(
         <div class="mb-4 flex flex-wrap items-end justify-between gap-3">
             <div>
                 <h1 class="text-xl font-semibold text-slate-900">{title}</h1>
-                {subtitle.map(|s| view! { <p class="mt-0.5 text-sm text-slate-500">{s}</p> })}
+                {subtitle.map(|s| view! { <p class="mt-0.5 text-sm text-slate-600">{s}</p> })}
             </div>
             {children.map(|c| c())}
         </div>
@@ -84,7 +84,7 @@ pub fn progress(arrived: u64, planned: u64) -> impl IntoView {
             >
                 <div class="h-full rounded bg-sky-500" style=format!("width: {pct}%")></div>
             </div>
-            <div class="mt-0.5 whitespace-nowrap text-xs text-slate-500 tabular-nums">
+            <div class="mt-0.5 whitespace-nowrap text-xs text-slate-600 tabular-nums">
                 {format!("{} / {}", thousands(arrived), thousands(planned))}
             </div>
         </div>
@@ -107,7 +107,7 @@ pub fn time_stacked(ts: i64, offset: i32) -> impl IntoView {
     view! {
         <time class="block whitespace-nowrap text-xs tabular-nums leading-tight" title=format!("{full} {}", format_offset(offset))>
             {date.to_string()}
-            <span class="block text-slate-500">{clock.trim().to_string()}</span>
+            <span class="block text-slate-600">{clock.trim().to_string()}</span>
         </time>
     }
 }
@@ -117,7 +117,7 @@ pub fn time_stacked(ts: i64, offset: i32) -> impl IntoView {
 pub fn Field(label: &'static str, children: Children) -> impl IntoView {
     view! {
         <div class="min-w-0">
-            <dt class="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+            <dt class="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
             <dd class="mt-0.5 break-words text-sm text-slate-900">{children()}</dd>
         </div>
     }
@@ -128,6 +128,25 @@ pub fn error_banner(err: &crate::error::AppError) -> impl IntoView {
     view! {
         <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
             {err.to_string()}
+        </div>
+    }
+}
+
+/// The classes of a [`ScrollRegion`].
+pub const SCROLL_REGION: &str = "overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-700";
+
+/// A table that may scroll sideways on a narrow screen: a named region that takes focus, so it
+/// can be scrolled by keyboard too (WCAG 2.1.1) even when nothing inside it is focusable.
+#[component]
+pub fn ScrollRegion(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div
+            role="region"
+            aria-label=label
+            tabindex="0"
+            class=SCROLL_REGION
+        >
+            {children()}
         </div>
     }
 }

@@ -26,8 +26,17 @@ for (const ext of [".wasm", ".js"]) {
     process.exit(1);
   }
 }
+// Scripts served from the site's root (public/): downloaded too.
+const site = join(root, "target", "site");
+for (const name of readdirSync(site).sort()) {
+  const path = join(site, name);
+  if (!statSync(path).isFile() || !name.endsWith(".js")) continue;
+  const raw = readFileSync(path);
+  const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  rows.push({ name, raw: raw.length, br });
+}
 const kb = (n) => (n / 1024).toFixed(1).padStart(8) + " KB";
-console.log("what the browser downloads (target/site/pkg):");
+console.log("what the browser downloads (target/site/pkg, and scripts at target/site):");
 for (const r of rows) console.log(`  ${r.name.padEnd(22)} raw ${kb(r.raw)}   brotli ${kb(r.br)}`);
 const total = rows.reduce((a, r) => ({ raw: a.raw + r.raw, br: a.br + r.br }), { raw: 0, br: 0 });
 console.log(`  ${"total".padEnd(22)} raw ${kb(total.raw)}   brotli ${kb(total.br)}   (budget ${kb(BUDGET_BROTLI).trim()} brotli)`);

@@ -17,6 +17,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <link rel="stylesheet" id="leptos" href="/pkg/pushdeck.css" />
+                // Keyboard help for dialogs and link-buttons (`public/keys.js`).
+                <script src="/keys.js" defer=true nonce=leptos::nonce::use_nonce()></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
                 <MetaTags />

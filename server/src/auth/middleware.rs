@@ -27,6 +27,7 @@ fn is_public(path: &str) -> bool {
         || path == "/healthz"
         || path == "/readyz"
         || path == "/favicon.svg"
+        || path == "/keys.js"
         || path.starts_with("/pkg/")
         || path.starts_with("/api/login")
 }

@@ -100,7 +100,7 @@ fn is_page(req: &Request) -> bool {
         && !path.starts_with("/pkg/")
         && !matches!(
             path,
-            "/events" | "/healthz" | "/readyz" | "/audit.csv" | "/favicon.svg"
+            "/events" | "/healthz" | "/readyz" | "/audit.csv" | "/favicon.svg" | "/keys.js"
         )
 }
 

@@ -1,0 +1,90 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { createTask, findInTaskList, waitHydrated } from "../support";
+
+// Every dialog by keyboard alone: reached with Tab, opened with Enter or Space, used, and
+// closed with Escape; while it is open, Tab never leaves it, and closing gives focus back to the
+// control that opened it.
+
+/** Presses Tab until `target` has focus (at most `max` times). */
+async function tabTo(page: Page, target: Locator, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+/** Tab and Shift+Tab, many times round: focus stays inside the dialog. */
+async function focusStaysIn(page: Page, dialog: Locator) {
+  for (const key of ["Tab", "Shift+Tab"]) {
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press(key);
+      expect(await dialog.evaluate((d) => d.contains(document.activeElement)), `${key} × ${i + 1}`).toBe(true);
+    }
+  }
+}
+
+for (const [button, name, key] of [
+  ["Terminate", "Terminate this task", "Enter"],
+  ["Recall", "Recall this task", " "],
+  ["Override", "Override this task", "Enter"],
+] as const) {
+  test(`the ${button} dialog by keyboard: open, stay inside, close, focus back`, async ({ page, request }) => {
+    const id = await createTask(request, { audience: "tag" });
+    await findInTaskList(page, "demo-android", id);
+    await page.goto(`/tasks/${id}?app=demo-android`);
+    await waitHydrated(page);
+    const opener = page.locator("main").getByRole("button", { name: button, exact: true });
+    await tabTo(page, opener);
+    await page.keyboard.press(key === " " ? "Space" : key);
+    const dialog = page.getByRole("dialog", { name });
+    await expect(dialog).toBeVisible();
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+    await focusStaysIn(page, dialog);
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(opener).toBeFocused();
+  });
+}
+
+test("Terminate by keyboard alone, from Tab to the new status", async ({ page, request }) => {
+  const id = await createTask(request, { audience: "tag" });
+  await findInTaskList(page, "demo-android", id);
+  await page.goto(`/tasks/${id}?app=demo-android`);
+  await waitHydrated(page);
+  await tabTo(page, page.locator("main").getByRole("button", { name: "Terminate", exact: true }));
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Terminate this task" });
+  await expect(dialog).toBeVisible();
+  await tabTo(page, dialog.getByRole("button", { name: "Terminate" }), 10);
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeHidden();
+  await expect(page.locator("main [data-status]").first()).toHaveText("Terminated");
+});
+
+test("Cancel Push from the Task List row by keyboard", async ({ page, request }) => {
+  const id = await createTask(request, { audience: "tag", sendInSecs: 3600 });
+  const row = await findInTaskList(page, "demo-android", id);
+  await waitHydrated(page);
+  const opener = row.getByRole("button", { name: "Cancel Push" });
+  await tabTo(page, opener, 200);
+  await page.keyboard.press("Space");
+  const dialog = page.getByRole("dialog", { name: "Cancel the scheduled push" });
+  await expect(dialog).toBeVisible();
+  await focusStaysIn(page, dialog);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+});
+
+test("a dialog the server rendered open (?confirm=) keeps focus inside once hydrated", async ({ page, request }) => {
+  const id = await createTask(request, { audience: "tag" });
+  await findInTaskList(page, "demo-android", id);
+  await page.goto(`/tasks/${id}?app=demo-android&confirm=terminate`);
+  await waitHydrated(page);
+  const dialog = page.getByRole("dialog", { name: "Terminate this task" });
+  await expect(dialog).toBeVisible();
+  await expect.poll(() => dialog.evaluate((d) => d.matches(":modal"))).toBe(true);
+  await dialog.getByRole("button", { name: "Terminate" }).focus();
+  await focusStaysIn(page, dialog);
+});

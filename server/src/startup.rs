@@ -149,12 +149,7 @@ impl Application {
                 let _ = rx.wait_for(|s| *s).await;
             }));
         }
-        // One render thread per core (`http::render`).
-        let pages = crate::http::render::RenderPool::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
-        )
-        .map_err(|e| StartupError::Other(format!("could not start the render threads: {e}")))?;
-        let router = router(services.clone(), pages);
+        let router = router(services.clone());
         Ok(Application {
             listener,
             router,
@@ -291,7 +286,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The HTTP routes: health, live events, the audit export, the Leptos pages and server
 /// functions, then static files; every request passes the authentication middleware.
-pub fn router(services: Arc<Services>, pages: Arc<crate::http::render::RenderPool>) -> Router {
+pub fn router(services: Arc<Services>) -> Router {
     let leptos = leptos_options(&services.config);
     let state = AppState {
         services: services.clone(),
@@ -320,10 +315,10 @@ pub fn router(services: Arc<Services>, pages: Arc<crate::http::render::RenderPoo
             page_context,
             app::shell,
         ))
-        // Innermost: only the page's own rendering moves to a render thread.
+        // Innermost: the deadline covers the page's own rendering (`http::render`).
         .layer(axum::middleware::from_fn_with_state(
-            pages,
-            crate::http::render::render_pages_on_one_thread,
+            crate::http::render::Deadline::default(),
+            crate::http::render::render_within_deadline,
         ))
         .layer(axum::middleware::from_fn_with_state(auth, crate::auth::authenticate))
         .layer(axum::middleware::from_fn(crate::http::server_fn_status))
@@ -331,11 +326,12 @@ pub fn router(services: Arc<Services>, pages: Arc<crate::http::render::RenderPoo
         // (an override's content is at most 2,000 characters), and a stranger's megabytes are
         // refused before any handler reads them (`server/docs/security.md`).
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
-        // A body refused (over the limit) or left unread (a sign-in required…) leaves its rest
-        // on the connection: the answer says `Connection: close`, so no client reuses it.
-        .layer(axum::middleware::from_fn(crate::http::unread_body::close_unless_body_read))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(crate::http::panic_response))
+        // A body refused (over the limit) or left unread (a sign-in required, a panic…) leaves
+        // its rest on the connection: the answer says `Connection: close`, so no client reuses
+        // it.
+        .layer(axum::middleware::from_fn(crate::http::unread_body::close_unless_body_read))
         .layer(axum::middleware::from_fn(crate::http::csp::security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())

@@ -24,6 +24,15 @@ async function focusStaysIn(page: Page, dialog: Locator) {
   }
 }
 
+/** Focus stays in the open dialog; Escape closes it and gives focus back to its opener. */
+async function usedAndClosed(page: Page, dialog: Locator, opener: Locator) {
+  await expect(dialog).toBeVisible();
+  await focusStaysIn(page, dialog);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+}
+
 for (const [button, name, key] of [
   ["Terminate", "Terminate this task", "Enter"],
   ["Recall", "Recall this task", " "],
@@ -40,10 +49,7 @@ for (const [button, name, key] of [
     const dialog = page.getByRole("dialog", { name });
     await expect(dialog).toBeVisible();
     expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
-    await focusStaysIn(page, dialog);
-    await page.keyboard.press("Escape");
-    await expect(dialog).toBeHidden();
-    await expect(opener).toBeFocused();
+    await usedAndClosed(page, dialog, opener);
   });
 }
 
@@ -69,12 +75,7 @@ test("Cancel Push from the Task List row by keyboard", async ({ page, request })
   const opener = row.getByRole("button", { name: "Cancel Push" });
   await tabTo(page, opener, 200);
   await page.keyboard.press("Space");
-  const dialog = page.getByRole("dialog", { name: "Cancel the scheduled push" });
-  await expect(dialog).toBeVisible();
-  await focusStaysIn(page, dialog);
-  await page.keyboard.press("Escape");
-  await expect(dialog).toBeHidden();
-  await expect(opener).toBeFocused();
+  await usedAndClosed(page, page.getByRole("dialog", { name: "Cancel the scheduled push" }), opener);
 });
 
 test("a dialog the server rendered open (?confirm=) keeps focus inside once hydrated", async ({ page, request }) => {

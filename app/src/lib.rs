@@ -14,6 +14,7 @@ pub mod api;
 pub use domain;
 pub mod dto;
 pub mod error;
+pub mod i18n;
 pub mod islands;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -264,7 +264,7 @@ proptest! {
             10 => AppError::Throttled,
             _ => AppError::Internal,
         };
-        let safe = from_link(e.clone());
+        let safe = from_link(app::i18n::Words::new(app::i18n::Locale::Zh), e.clone());
         prop_assert_eq!(std::mem::discriminant(&safe), std::mem::discriminant(&e));
         let shown = format!("{safe:?} {safe}");
         // A field name is kept (it picks the sentence) but never shown; the sentence is ours.
@@ -295,7 +295,7 @@ proptest! {
             .unwrap();
         for text in [s.as_str(), forged.as_str(), &format!("{forged}{s}")] {
             let e = ServerFnUrlError::<AppError>::decode_err(text);
-            let sentence = from_link(e).to_string();
+            let sentence = from_link(app::i18n::Words::new(app::i18n::Locale::En), e).to_string();
             prop_assert!(!sentence.contains("ZQXJ"), "{}", sentence);
         }
     }

@@ -29,4 +29,6 @@ add e2e-admin admin "admin-password-e2e"
 add e2e-operator operator "operator-password-e2e"
 add e2e-viewer viewer "viewer-password-e2e"
 add e2e-terminator operator "terminator-password-e2e" terminate
+# Chooses languages with the header's switch (stored with the user), so no other spec's user does.
+add e2e-switcher operator "switcher-password-e2e"
 exec "$bin" serve

@@ -10,6 +10,7 @@ export const users = {
   operator: { username: "e2e-operator", password: "operator-password-e2e" },
   viewer: { username: "e2e-viewer", password: "viewer-password-e2e" },
   terminator: { username: "e2e-terminator", password: "terminator-password-e2e" },
+  switcher: { username: "e2e-switcher", password: "switcher-password-e2e" },
 } as const;
 export type Who = keyof typeof users;
 

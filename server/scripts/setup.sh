@@ -17,6 +17,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
 fi
 
+# 1b. A font with Chinese glyphs, so that the Chinese pages render (and screenshot) as readers
+#     see them rather than as empty boxes.
+if ! fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk'; then
+  log "installing a Chinese font (fonts-wqy-microhei)"
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei \
+    || { sudo_ apt-get update -qq && sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei; }
+fi
+
 # 2. The WebAssembly target.
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"

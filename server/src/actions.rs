@@ -27,9 +27,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::dto::{ActionOutcome, ActionRequest};
+use app::i18n::{T, Words};
 use domain::rules::{DoneAction, RefusalKind, RuleContext, check, made_pointless_by};
-use domain::time::{format_datetime, format_offset};
-use domain::{Action, Audience, Platform, Status};
+use domain::{Action, Audience, Locale, Platform, Status};
 
 use crate::apps::UpstreamApp;
 use crate::feed::ChangeFeed;
@@ -49,6 +49,9 @@ pub struct Actor {
     pub user_id: Option<i64>,
     pub username: String,
     pub ip: String,
+    /// The language the actor reads: the sentences of their outcome are written in it (and so
+    /// recorded in the audit log as they were shown).
+    pub locale: Locale,
 }
 
 /// Carries out actions.
@@ -123,21 +126,12 @@ impl ActionService {
     }
 
     /// The refusal while this instance's clock is off.
-    fn clock_refusal() -> ActionError {
-        ActionError::NotAllowed(
-            "This Pushdeck server's clock differs from its database's, so it does not act now \
-             (an action stamped by a wrong clock could be settled wrongly). Nothing was sent. \
-             Try again in a minute; if it persists, tell whoever runs Pushdeck."
-                .into(),
-        )
+    fn clock_refusal(w: Words) -> ActionError {
+        ActionError::NotAllowed(w.t(T::SrvClockOff).to_string())
     }
 
-    fn when(&self, ts: i64) -> String {
-        format!(
-            "{} {}",
-            format_datetime(ts, self.utc_offset_minutes),
-            format_offset(self.utc_offset_minutes)
-        )
+    fn when(&self, w: Words, ts: i64) -> String {
+        app::i18n::refusal::when(w, ts, self.utc_offset_minutes)
     }
 
     fn rule_context(&self, app: &UpstreamApp) -> RuleContext {
@@ -156,23 +150,24 @@ impl ActionService {
         actor: &Actor,
         req: &ActionRequest,
     ) -> Result<ActionOutcome, ActionError> {
+        let w = Words::new(actor.locale);
         // A retried or double-submitted request: answer with the first one's outcome (a read,
         // whatever this instance's clock says).
         if let Some(earlier) = self.store.intent_by_key(&req.idempotency_key).await? {
             return self.answer_same_key(app, actor, req, earlier).await;
         }
         if self.clock_off() {
-            return self.refuse(app, actor, req, Self::clock_refusal()).await;
+            return self.refuse(app, actor, req, Self::clock_refusal(w)).await;
         }
         let task = self.stored(app, &req.push_id).await?;
         if let Err(refusal) = check(req.action, &task.facts(), &self.rule_context(app)) {
-            let err = self.refusal(app, req, &task, refusal).await?;
+            let err = self.refusal(w, app, req, &task, refusal).await?;
             return self.refuse(app, actor, req, err).await;
         }
-        validate_for(req, &task)?;
+        validate_for(w, req, &task)?;
 
         let plan = match req.action {
-            Action::Override => match self.plan_override(app, &task, req).await {
+            Action::Override => match self.plan_override(w, app, &task, req).await {
                 Ok(plan) => Some(plan),
                 Err(e) => return self.refuse(app, actor, req, e).await,
             },
@@ -198,7 +193,7 @@ impl ActionService {
         };
         // Planning an override can take a while (a fresh read, its push turn): look again.
         if self.clock_off() {
-            return self.refuse(app, actor, req, Self::clock_refusal()).await;
+            return self.refuse(app, actor, req, Self::clock_refusal(w)).await;
         }
         let mut tries = 0;
         let intent = loop {
@@ -209,13 +204,15 @@ impl ActionService {
                     return self.answer_same_key(app, actor, req, earlier).await;
                 }
                 Err(InsertError::TaskBusy(other)) => {
-                    return self.refuse(app, actor, req, self.busy(&other)).await;
+                    return self.refuse(app, actor, req, self.busy(w, &other)).await;
                 }
                 // The action in the way ended a moment ago: write ours again, and the check
                 // below says whether that action leaves room for it.
                 Err(InsertError::JustResolved(_)) if tries < 3 => continue,
                 Err(InsertError::JustResolved(other)) => {
-                    return self.refuse(app, actor, req, self.acted_first(&other)).await;
+                    return self
+                        .refuse(app, actor, req, self.acted_first(w, &other))
+                        .await;
                 }
                 Err(InsertError::Store(e)) => return Err(e.into()),
             }
@@ -228,7 +225,7 @@ impl ActionService {
         let mut facts = fresh.facts();
         facts.in_flight = None;
         if let Err(refusal) = check(req.action, &facts, &self.rule_context(app)) {
-            let err = self.refusal(app, req, &fresh, refusal).await?;
+            let err = self.refusal(w, app, req, &fresh, refusal).await?;
             return self.settle_refused(app, actor, req, &intent, err).await;
         }
 
@@ -241,9 +238,9 @@ impl ActionService {
         if req.action == Action::Override {
             let turn = self.wait_push_turn(app, task.audience).await;
             if !matches!(turn, Ok(true)) {
-                let err = turn.err().unwrap_or_else(|| ActionError::Unavailable(
-                    "Other pushes of this app are queued (TPNS takes one a second). Nothing was sent; try again in a moment.".into(),
-                ));
+                let err = turn
+                    .err()
+                    .unwrap_or_else(|| ActionError::Unavailable(w.t(T::SrvPushQueued).to_string()));
                 // Nothing was sent: settle now rather than leave the task in flight for the
                 // reconciler.
                 return self.settle_refused(app, actor, req, &intent, err).await;
@@ -256,7 +253,7 @@ impl ActionService {
             .mark_sending(intent.intent_id, self.clock.now_ms())
             .await?
         {
-            return self.resolved_elsewhere(app, &intent).await;
+            return self.resolved_elsewhere(w, app, &intent).await;
         }
         let result = self.call_upstream(app, &fresh, req, plan).await;
         let outcome = self
@@ -311,24 +308,26 @@ impl ActionService {
     /// The error a rule's refusal becomes, saying who acted first where someone did.
     async fn refusal(
         &self,
+        w: Words,
         app: &UpstreamApp,
         req: &ActionRequest,
         task: &StoredTask,
         refusal: domain::Refusal,
     ) -> Result<ActionError, ActionError> {
+        let sentence = app::i18n::refusal::refusal(w, &refusal, &self.rule_context(app));
         Ok(match refusal.kind {
             // Another action of ours is under way: say whose.
             RefusalKind::InFlight => {
                 match self.store.pending_intent(&app.id, &req.push_id).await? {
-                    Some(other) => self.busy(&other),
-                    None => ActionError::NotAllowed(refusal.message),
+                    Some(other) => self.busy(w, &other),
+                    None => ActionError::NotAllowed(sentence),
                 }
             }
             // Pushdeck did it already: the sentence names who and when.
             RefusalKind::AlreadyDone => {
                 let d: Option<&DoneAction> = made_pointless_by(req.action, &task.done);
                 ActionError::Conflict {
-                    message: refusal.message,
+                    message: sentence,
                     by: d.map(|d| d.by.clone()),
                     at: d.map(|d| d.at),
                 }
@@ -342,20 +341,22 @@ impl ActionService {
                 Some(first) if first.action.expected_status() == task.status => {
                     let at = first.resolved_at_ms.unwrap_or(first.created_at_ms) / 1000;
                     ActionError::Conflict {
-                        message: format!(
-                            "{} already used {} on this task at {}; it is now {}.",
-                            first.username,
-                            first.action.label(),
-                            self.when(at),
-                            task.status.label()
+                        message: w.f(
+                            T::SrvAlreadyUsedNow,
+                            &[
+                                ("by", &first.username),
+                                ("action", w.action(first.action)),
+                                ("at", &self.when(w, at)),
+                                ("status", w.status(task.status)),
+                            ],
                         ),
                         by: Some(first.username.clone()),
                         at: Some(at),
                     }
                 }
-                _ => ActionError::NotAllowed(refusal.message),
+                _ => ActionError::NotAllowed(sentence),
             },
-            _ => ActionError::NotAllowed(refusal.message),
+            _ => ActionError::NotAllowed(sentence),
         })
     }
 
@@ -376,9 +377,7 @@ impl ActionService {
         {
             return Err(ActionError::Validation {
                 field: "idempotency_key",
-                message:
-                    "This request key belongs to another action; reload the page and try again."
-                        .into(),
+                message: Words::new(actor.locale).t(T::SrvKeyOtherAction).to_string(),
             });
         }
         let deadline = tokio::time::Instant::now() + SAME_KEY_WAIT;
@@ -390,7 +389,8 @@ impl ActionService {
                 None => break,
             }
         }
-        self.outcome_of(app, &intent).await
+        self.outcome_of(Words::new(actor.locale), app, &intent)
+            .await
     }
 
     /// A refusal is an attempt too: it is audited.
@@ -409,14 +409,16 @@ impl ActionService {
     }
 
     /// The answer when another operator's action on the task is under way.
-    fn busy(&self, other: &Intent) -> ActionError {
+    fn busy(&self, w: Words, other: &Intent) -> ActionError {
         let at = other.created_at_ms / 1000;
         ActionError::Conflict {
-            message: format!(
-                "{} started {} on this task at {}; wait for its outcome.",
-                other.username,
-                other.action.label(),
-                self.when(at)
+            message: w.f(
+                T::SrvBusy,
+                &[
+                    ("by", &other.username),
+                    ("action", w.action(other.action)),
+                    ("at", &self.when(w, at)),
+                ],
             ),
             by: Some(other.username.clone()),
             at: Some(at),
@@ -424,19 +426,21 @@ impl ActionService {
     }
 
     /// The answer when another operator's action ended just as this one was written.
-    fn acted_first(&self, other: &Intent) -> ActionError {
+    fn acted_first(&self, w: Words, other: &Intent) -> ActionError {
         let at = other.created_at_ms / 1000;
-        let how = match other.state {
-            IntentState::Succeeded => "used",
-            IntentState::Unknown => "sent (its outcome is being checked)",
-            IntentState::Failed | IntentState::Pending => "tried",
+        let key = match other.state {
+            IntentState::Succeeded => T::SrvActedFirstUsed,
+            IntentState::Unknown => T::SrvActedFirstSent,
+            IntentState::Failed | IntentState::Pending => T::SrvActedFirstTried,
         };
         ActionError::Conflict {
-            message: format!(
-                "{} {how} {} on this task at {} while you were confirming; reload the task to see where it stands.",
-                other.username,
-                other.action.label(),
-                self.when(at)
+            message: w.f(
+                key,
+                &[
+                    ("by", &other.username),
+                    ("action", w.action(other.action)),
+                    ("at", &self.when(w, at)),
+                ],
             ),
             by: Some(other.username.clone()),
             at: Some(at),
@@ -444,20 +448,16 @@ impl ActionService {
     }
 
     /// Status strings for sentences.
-    pub(crate) fn status_sentence(&self, action: Action, status: Status) -> String {
-        if status == action.expected_status() {
-            format!(
-                "{} succeeded: the task is now {}.",
-                action.label(),
-                status.label()
-            )
+    pub(crate) fn status_sentence(&self, w: Words, action: Action, status: Status) -> String {
+        let key = if status == action.expected_status() {
+            T::SrvSucceeded
         } else {
-            format!(
-                "{} was accepted by TPNS; the task still shows {} and will be refreshed.",
-                action.label(),
-                status.label()
-            )
-        }
+            T::SrvAccepted
+        };
+        w.f(
+            key,
+            &[("action", w.action(action)), ("status", w.status(status))],
+        )
     }
 }
 
@@ -465,16 +465,13 @@ impl ActionService {
 /// (the rules speak first: a refused action's reason matters more than a missing field). Its
 /// form (a known action, a push ID, a request key, a known choice) was checked where it entered
 /// (`ActionRequest::from_form`).
-fn validate_for(req: &ActionRequest, task: &StoredTask) -> Result<(), ActionError> {
+fn validate_for(w: Words, req: &ActionRequest, task: &StoredTask) -> Result<(), ActionError> {
     if task.audience == Audience::All
         && req.typed_confirmation.as_deref().map(str::trim) != Some(req.push_id.as_str())
     {
         return Err(ActionError::Validation {
             field: "typed_confirmation",
-            message: format!(
-                "This task was pushed to all devices: type its push ID {} to confirm.",
-                req.push_id
-            ),
+            message: w.f(T::SrvTypePushId, &[("id", &req.push_id)]),
         });
     }
     if req.action != Action::Override {
@@ -485,7 +482,7 @@ fn validate_for(req: &ActionRequest, task: &StoredTask) -> Result<(), ActionErro
     if title.is_empty() || content.is_empty() {
         return Err(ActionError::Validation {
             field: if title.is_empty() { "title" } else { "content" },
-            message: "The override needs a title and a content.".into(),
+            message: w.t(T::SrvNeedTitleContent).to_string(),
         });
     }
     if title.chars().count() > MAX_TITLE || content.chars().count() > MAX_CONTENT {
@@ -495,21 +492,25 @@ fn validate_for(req: &ActionRequest, task: &StoredTask) -> Result<(), ActionErro
             } else {
                 "content"
             },
-            message: format!(
-                "Keep the title under {MAX_TITLE} and the content under {MAX_CONTENT} characters."
+            message: w.f(
+                T::SrvTooLong,
+                &[
+                    ("title", &MAX_TITLE.to_string()),
+                    ("content", &MAX_CONTENT.to_string()),
+                ],
             ),
         });
     }
     if task.platform == Platform::Android && req.choice.is_none() {
         return Err(ActionError::Validation {
             field: "choice",
-            message: "Choose what happens on devices that cannot replace a notification (vivo, OPPO, Honor, FCM, old Huawei): Continue delivery or Abort for these devices.".into(),
+            message: w.t(T::SrvChooseChoice).to_string(),
         });
     }
     if task.platform != Platform::Android && req.click.is_some() {
         return Err(ActionError::Validation {
             field: "click",
-            message: "Where a notification opens can be changed for Android tasks only; on iOS the override keeps the original's.".into(),
+            message: w.t(T::SrvClickIosOnly).to_string(),
         });
     }
     Ok(())

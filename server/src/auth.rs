@@ -8,9 +8,12 @@ mod middleware;
 mod password;
 mod service;
 
-pub use middleware::{Caller, authenticate};
+pub use middleware::{Caller, authenticate, request_locale};
 pub use password::{generate_password, hash_password, verify_password};
 pub use service::{AuthService, LoginError};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "pushdeck_session";
+
+/// The cookie that remembers this browser's language (`server/docs/i18n.md`).
+pub const LANG_COOKIE: &str = "pushdeck_lang";

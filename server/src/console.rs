@@ -14,6 +14,7 @@ use app::dto::{
     SessionInfo, TaskDetail, TaskPage, TaskQuery, UserInfo,
 };
 use app::error::AppError;
+use app::i18n::{T, Words};
 use app::ports::Console;
 use async_trait::async_trait;
 use http::request::Parts;
@@ -42,6 +43,16 @@ pub(crate) fn signed_in(req: &Parts) -> Result<(&User, &Caller), AppError> {
     }
 }
 
+/// The reader's words: the language the authentication middleware decided for this request.
+pub(crate) fn words(req: &Parts) -> Words {
+    Words::new(
+        req.extensions
+            .get::<domain::Locale>()
+            .copied()
+            .unwrap_or_default(),
+    )
+}
+
 pub(crate) fn user_info(u: &User) -> UserInfo {
     UserInfo {
         username: u.username.clone(),
@@ -52,13 +63,13 @@ pub(crate) fn user_info(u: &User) -> UserInfo {
 }
 
 impl ConsoleService {
-    fn app(&self, id: Option<&str>) -> Result<&Arc<UpstreamApp>, AppError> {
+    fn app(&self, req: &Parts, id: Option<&str>) -> Result<&Arc<UpstreamApp>, AppError> {
         self.services.apps.resolve(id).ok_or_else(|| {
             // The app named by the link is not repeated: only the console's own sentence.
-            AppError::not_found(match id {
-                Some(_) => "The app named in the link",
-                None => "A configured app",
-            })
+            AppError::not_found(words(req).t(match id {
+                Some(_) => T::SrvAppInLink,
+                None => T::SrvConfiguredApp,
+            }))
         })
     }
 }
@@ -72,8 +83,8 @@ impl Console for ConsoleService {
 
     async fn list_tasks(&self, req: &Parts, query: TaskQuery) -> Result<TaskPage, AppError> {
         let (user, _) = signed_in(req)?;
-        let app = self.app(query.app.as_deref())?.clone();
-        self.page(&app, user, &query).await
+        let app = self.app(req, query.app.as_deref())?.clone();
+        self.page(words(req), &app, user, &query).await
     }
 
     async fn task_details(
@@ -83,8 +94,8 @@ impl Console for ConsoleService {
         push_id: String,
     ) -> Result<TaskDetail, AppError> {
         let (user, _) = signed_in(req)?;
-        let app = self.app(app.as_deref())?.clone();
-        self.details(&app, user, &push_id).await
+        let app = self.app(req, app.as_deref())?.clone();
+        self.details(words(req), &app, user, &push_id).await
     }
 
     async fn refresh_task(
@@ -94,29 +105,29 @@ impl Console for ConsoleService {
         push_id: String,
     ) -> Result<TaskDetail, AppError> {
         let (user, _) = signed_in(req)?;
+        let w = words(req);
         if user.role == Role::Viewer {
-            return Err(AppError::forbidden(
-                "Viewers cannot refresh from TPNS: it spends the team's query budget.",
-            ));
+            return Err(AppError::forbidden(w.t(T::ViewersCannotRefresh)));
         }
-        let app = self.app(app.as_deref())?.clone();
-        self.refresh(&app, &push_id).await?;
-        self.details(&app, user, &push_id).await
+        let app = self.app(req, app.as_deref())?.clone();
+        self.refresh(w, &app, &push_id).await?;
+        self.details(w, &app, user, &push_id).await
     }
 
     async fn act(&self, req: &Parts, request: ActionRequest) -> Result<ActionOutcome, AppError> {
         let (user, caller) = signed_in(req)?;
+        let w = words(req);
         if !user.may(request.action) {
-            return Err(AppError::forbidden(format!(
-                "Your role does not allow {}.",
-                request.action.label()
-            )));
+            return Err(AppError::forbidden(
+                w.f(T::RefuseRole, &[("action", w.action(request.action))]),
+            ));
         }
-        let app = self.app(Some(&request.app))?.clone();
+        let app = self.app(req, Some(&request.app))?.clone();
         let actor = crate::actions::Actor {
             user_id: Some(user.user_id),
             username: user.username.clone(),
             ip: caller.ip.clone(),
+            locale: w.locale(),
         };
         // Carried out in its own task: a browser that goes away mid-request must not cut the
         // pipeline between its upstream call and the record of its outcome.
@@ -124,7 +135,7 @@ impl Console for ConsoleService {
         tokio::spawn(async move { services.actions.perform(&app, &actor, &request).await })
             .await
             .map_err(internal)?
-            .map_err(errors::action_error)
+            .map_err(|e| errors::action_error(w, e))
     }
 
     async fn session(&self, req: &Parts) -> Result<SessionInfo, AppError> {
@@ -152,7 +163,7 @@ impl Console for ConsoleService {
 
     async fn audit(&self, req: &Parts, query: AuditQuery) -> Result<AuditPage, AppError> {
         signed_in(req)?;
-        self.audit_page(&query).await
+        self.audit_page(words(req), &query).await
     }
 
     async fn admin(&self, req: &Parts) -> Result<AdminOverview, AppError> {
@@ -169,8 +180,16 @@ impl Console for ConsoleService {
         password: Option<String>,
     ) -> Result<NewUser, AppError> {
         let (admin, caller) = admin::require_admin(req)?;
-        self.create_user(admin, caller, username, role, permissions, password)
-            .await
+        self.create_user(
+            words(req),
+            admin,
+            caller,
+            username,
+            role,
+            permissions,
+            password,
+        )
+        .await
     }
 
     async fn update_user(
@@ -181,18 +200,18 @@ impl Console for ConsoleService {
         permissions: Vec<domain::Action>,
     ) -> Result<(), AppError> {
         let (admin, caller) = admin::require_admin(req)?;
-        self.change_user(admin, caller, username, role, permissions)
+        self.change_user(words(req), admin, caller, username, role, permissions)
             .await
     }
 
     async fn disable_user(&self, req: &Parts, username: String) -> Result<(), AppError> {
         let (admin, caller) = admin::require_admin(req)?;
-        self.disable(admin, caller, username).await
+        self.disable(words(req), admin, caller, username).await
     }
 
     async fn enable_user(&self, req: &Parts, username: String) -> Result<(), AppError> {
         let (admin, caller) = admin::require_admin(req)?;
-        self.enable(admin, caller, username).await
+        self.enable(words(req), admin, caller, username).await
     }
 
     async fn reset_password(
@@ -202,6 +221,7 @@ impl Console for ConsoleService {
         password: Option<String>,
     ) -> Result<NewUser, AppError> {
         let (admin, caller) = admin::require_admin(req)?;
-        self.reset_password(admin, caller, username, password).await
+        self.reset_password(words(req), admin, caller, username, password)
+            .await
     }
 }

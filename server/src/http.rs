@@ -158,6 +158,44 @@ pub struct CsvQuery {
 }
 
 /// `/audit.csv`: the filtered audit log, every page of it.
+/// The language switch's form.
+#[derive(serde::Deserialize)]
+pub struct LangForm {
+    lang: String,
+}
+
+/// `POST /lang`: remembers the reader's language in a cookie and, when signed in, with the user
+/// (so it follows them to another browser), then returns to the page the switch was on, as
+/// its `Referer` names it (the Origin check already made it this console's). Only a path of this
+/// console is followed back, never another site.
+pub async fn set_language(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: http::HeaderMap,
+    axum::Form(form): axum::Form<LangForm>,
+) -> Response {
+    let Some(locale) = domain::Locale::from_code(&form.lang) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "Choose en or zh.").into_response();
+    };
+    if let Some(user) = &caller.user
+        && let Err(e) = state.services.store.set_locale(user.user_id, locale).await
+    {
+        // The cookie still carries the choice on this browser.
+        tracing::warn!(error = %e, "could not store a user's language");
+    }
+    let referer = headers
+        .get(http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()));
+    let back = app::ui::query::safe_next(referer.as_deref());
+    let mut res = axum::response::Redirect::to(&back).into_response();
+    if let Ok(v) = http::HeaderValue::from_str(&state.services.auth.lang_cookie(locale)) {
+        res.headers_mut().append(http::header::SET_COOKIE, v);
+    }
+    res
+}
+
 pub async fn audit_csv(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

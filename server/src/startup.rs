@@ -301,12 +301,19 @@ pub fn router(services: Arc<Services>) -> Router {
     let page_context = move || {
         provide_context(console.clone());
         crate::http::csp::provide_leptos_nonce();
+        // The reader's language, which the authentication middleware decided.
+        if let Some(locale) = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<domain::Locale>().copied())
+        {
+            provide_context(locale);
+        }
     };
     Router::new()
         .route("/healthz", get(crate::http::healthz))
         .route("/readyz", get(crate::http::readyz))
         .route("/events", get(crate::http::events))
         .route("/audit.csv", get(crate::http::audit_csv))
+        .route("/lang", axum::routing::post(crate::http::set_language))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let leptos = leptos.clone();
             move || app::shell(leptos.clone())

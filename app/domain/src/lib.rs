@@ -5,6 +5,7 @@
 
 pub mod click;
 pub mod fmt;
+pub mod locale;
 pub mod push_id;
 pub mod rules;
 pub mod task;
@@ -12,7 +13,8 @@ pub mod time;
 pub mod user;
 
 pub use click::ClickAction;
+pub use locale::Locale;
 pub use push_id::PushId;
-pub use rules::{DoneAction, Refusal, RefusalKind, RuleContext, check};
+pub use rules::{DoneAction, Reason, Refusal, RefusalKind, RuleContext, check};
 pub use task::*;
 pub use user::Role;

@@ -2,9 +2,7 @@
 //! actions"; `server/docs/tpns.md` §5.1). The browser uses [`check`] to enable a button and to say why it
 //! is disabled; the server calls the same function again before it calls TPNS.
 
-use super::fmt::thousands;
 use super::task::{Action, Audience, Platform, Status};
-use super::time::{format_datetime, format_offset};
 use serde::{Deserialize, Serialize};
 
 /// What the rules need to know about a task.
@@ -76,19 +74,71 @@ pub enum RefusalKind {
     TooLate,
 }
 
-/// An action that may not be taken on a task, with the sentence that says why.
+/// An action that may not be taken on a task, and why: the facts of the sentence a disabled
+/// button shows and the server answers with. The sentence itself is written in the reader's
+/// language by the `app` crate's catalog (`app::i18n::refusal`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
     pub kind: RefusalKind,
-    pub message: String,
+    pub reason: Reason,
+}
+
+/// The facts behind a [`Refusal`], one variant per sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reason {
+    /// `first`, by `by` at `at`, makes `action` pointless or harmful to repeat.
+    AlreadyDone {
+        action: Action,
+        first: Action,
+        by: String,
+        at: i64,
+        new_push_id: Option<String>,
+        confirmed: bool,
+    },
+    InFlight(Action),
+    /// Terminate or Recall on an iOS task.
+    Ios(Action),
+    Audience {
+        action: Action,
+        actual: Audience,
+    },
+    RecallUnavailable,
+    /// The task's status does not allow the action.
+    Status {
+        action: Action,
+        status: Status,
+    },
+    NoOfflineStorage(Action),
+    OfflinePeriodOver {
+        until: i64,
+    },
+    NotScheduled,
+    TooLate {
+        started: i64,
+    },
 }
 
 impl Refusal {
-    fn new(kind: RefusalKind, message: impl Into<String>) -> Self {
-        Refusal {
-            kind,
-            message: message.into(),
-        }
+    fn new(kind: RefusalKind, reason: Reason) -> Self {
+        Refusal { kind, reason }
+    }
+}
+
+/// The audiences an action may be used on (`server/docs/product.md`, "The four actions").
+pub fn audiences_for(action: Action) -> &'static [Audience] {
+    match action {
+        Action::Terminate | Action::Recall => &TERMINATE_AUDIENCES,
+        Action::Override => &OVERRIDE_AUDIENCES,
+        Action::Cancel => &CANCEL_AUDIENCES,
+    }
+}
+
+/// The statuses an action may be used in, for the sentence that names them.
+pub fn statuses_for(action: Action) -> &'static [Status] {
+    match action {
+        Action::Terminate | Action::Recall => &[Status::Pushing, Status::Completed],
+        Action::Override => &[Status::Pushing, Status::Completed, Status::Terminated],
+        Action::Cancel => &[Status::Scheduled],
     }
 }
 
@@ -103,175 +153,92 @@ const OVERRIDE_AUDIENCES: [Audience; 4] = [
 ];
 const CANCEL_AUDIENCES: [Audience; 3] = [Audience::All, Audience::PackageAccount, Audience::Tag];
 
-fn audience_phrase(list: &[Audience]) -> String {
-    let names: Vec<&str> = list.iter().map(|a| a.noun()).collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [head @ .., last] => format!("{} or {}", head.join(", "), last),
-    }
-}
-
 /// Decides whether `action` may be taken on `task` now. `Ok(())` means the button is enabled; an
 /// error carries the reason shown beside a disabled button and returned by the server.
 pub fn check(action: Action, task: &TaskFacts, ctx: &RuleContext) -> Result<(), Refusal> {
     use RefusalKind as K;
-    let when = |ts: i64| {
-        format!(
-            "{} {}",
-            format_datetime(ts, ctx.utc_offset_minutes),
-            format_offset(ctx.utc_offset_minutes)
-        )
-    };
-    let name = action.label();
+    let refuse = |kind, reason| Err(Refusal::new(kind, reason));
 
-    if let Some(refusal) = already_done(action, task, &when) {
-        return Err(refusal);
+    if let Some(d) = made_pointless_by(action, &task.done) {
+        return refuse(
+            K::AlreadyDone,
+            Reason::AlreadyDone {
+                action,
+                first: d.action,
+                by: d.by.clone(),
+                at: d.at,
+                new_push_id: d.new_push_id.clone(),
+                confirmed: d.confirmed,
+            },
+        );
     }
-
     if let Some(busy) = task.in_flight {
-        return Err(Refusal::new(
-            K::InFlight,
-            format!(
-                "{} is in progress on this task; wait for its outcome.",
-                busy.label()
-            ),
-        ));
+        return refuse(K::InFlight, Reason::InFlight(busy));
     }
-
-    if task.platform == Platform::Ios {
-        match action {
-            Action::Terminate => {
-                return Err(Refusal::new(
-                    K::Platform,
-                    "Terminate is not supported for iOS tasks: TPNS cannot stop queued iOS deliveries.",
-                ));
-            }
-            // `server/docs/product.md`: Recall is allowed "as Terminate", which is Android only.
-            Action::Recall => {
-                return Err(Refusal::new(
-                    K::Platform,
-                    "Recall is not supported for iOS tasks: like Terminate, TPNS offers it for Android only.",
-                ));
-            }
-            Action::Override | Action::Cancel => {}
-        }
+    // `server/docs/product.md`: Recall is allowed "as Terminate", which is Android only.
+    if task.platform == Platform::Ios && matches!(action, Action::Terminate | Action::Recall) {
+        return refuse(K::Platform, Reason::Ios(action));
     }
-
-    let audiences: &[Audience] = match action {
-        Action::Terminate | Action::Recall => &TERMINATE_AUDIENCES,
-        Action::Override => &OVERRIDE_AUDIENCES,
-        Action::Cancel => &CANCEL_AUDIENCES,
-    };
-    if !audiences.contains(&task.audience) {
-        return Err(Refusal::new(
+    if !audiences_for(action).contains(&task.audience) {
+        return refuse(
             K::Audience,
-            format!(
-                "{name} is only supported for tasks pushed to {}; this task was pushed to {}.",
-                audience_phrase(audiences),
-                audience_phrase(&[task.audience])
-            ),
-        ));
+            Reason::Audience {
+                action,
+                actual: task.audience,
+            },
+        );
     }
-
     if action == Action::Recall && !ctx.recall_available {
-        return Err(Refusal::new(
-            K::RecallUnavailable,
-            "Recall is not available for this app: TPNS has taken message recall offline.",
-        ));
+        return refuse(K::RecallUnavailable, Reason::RecallUnavailable);
     }
-
+    let status = Reason::Status {
+        action,
+        status: task.status,
+    };
     match action {
         Action::Terminate | Action::Recall => {
-            if !matches!(task.status, Status::Pushing | Status::Completed) {
-                let hint = if task.status == Status::Scheduled {
-                    " Use Cancel Push before its send time instead."
-                } else {
-                    ""
-                };
-                return Err(Refusal::new(
-                    K::Status,
-                    format!(
-                        "{name} is only possible while a task is Pushing or Completed; this task is {}.{hint}",
-                        task.status.label()
-                    ),
-                ));
+            if !statuses_for(action).contains(&task.status) {
+                return refuse(K::Status, status);
             }
             if task.expire_secs <= 0 {
-                return Err(Refusal::new(
-                    K::NoOfflineStorage,
-                    format!(
-                        "This task was pushed without offline storage (expire_time 0): nothing is queued for {name} to stop."
-                    ),
-                ));
+                return refuse(K::NoOfflineStorage, Reason::NoOfflineStorage(action));
             }
             if ctx.now >= task.offline_until() {
-                return Err(Refusal::new(
+                return refuse(
                     K::OfflinePeriodOver,
-                    format!(
-                        "The offline-storage period of this task ended at {}; nothing is queued any more.",
-                        when(task.offline_until())
-                    ),
-                ));
+                    Reason::OfflinePeriodOver {
+                        until: task.offline_until(),
+                    },
+                );
             }
             Ok(())
         }
         Action::Override => {
-            if !matches!(
-                task.status,
-                Status::Pushing | Status::Completed | Status::Terminated
-            ) {
-                let hint = if task.status == Status::Scheduled {
-                    " Cancel it and push again instead."
-                } else {
-                    ""
-                };
-                return Err(Refusal::new(
-                    K::Status,
-                    format!(
-                        "Override is only possible once a task is Pushing, Completed or Terminated; this task is {}.{hint}",
-                        task.status.label()
-                    ),
-                ));
+            if !statuses_for(action).contains(&task.status) {
+                return refuse(K::Status, status);
             }
             Ok(())
         }
         Action::Cancel => {
             if !task.scheduled {
-                return Err(Refusal::new(
-                    K::NotScheduled,
-                    "Cancel Push is only possible for scheduled tasks; this one was sent immediately.",
-                ));
+                return refuse(K::NotScheduled, Reason::NotScheduled);
             }
             // A final status first: a task somebody already canceled is not "too late".
             if task.status.is_terminal() {
-                return Err(Refusal::new(
-                    K::Status,
-                    format!(
-                        "Cancel Push is only possible while a task is Scheduled; this task is {}.",
-                        task.status.label()
-                    ),
-                ));
+                return refuse(K::Status, status);
             }
             if ctx.now >= task.push_time
                 || matches!(task.status, Status::Pushing | Status::Completed)
             {
-                return Err(Refusal::new(
+                return refuse(
                     K::TooLate,
-                    format!(
-                        "Too late: this task started sending at {}. Cancel is only possible before the scheduled send time; you can Terminate it instead.",
-                        when(task.push_time)
-                    ),
-                ));
+                    Reason::TooLate {
+                        started: task.push_time,
+                    },
+                );
             }
             if !matches!(task.status, Status::Scheduled | Status::Created) {
-                return Err(Refusal::new(
-                    K::Status,
-                    format!(
-                        "Cancel Push is only possible while a task is Scheduled; this task is {}.",
-                        task.status.label()
-                    ),
-                ));
+                return refuse(K::Status, status);
             }
             Ok(())
         }
@@ -291,59 +258,6 @@ pub fn made_pointless_by(action: Action, done: &[DoneAction]) -> Option<&DoneAct
             .or_else(|| confirmed(Action::Override)),
         Action::Recall => confirmed(Action::Recall),
         Action::Cancel => confirmed(Action::Cancel),
-    }
-}
-
-/// The refusal of an action [`made_pointless_by`] an earlier one, naming who and when.
-fn already_done(action: Action, task: &TaskFacts, when: &dyn Fn(i64) -> String) -> Option<Refusal> {
-    let d = made_pointless_by(action, &task.done)?;
-    let (by, at, first) = (&d.by, when(d.at), d.action.label());
-    let message = match action {
-        Action::Override => match (&d.new_push_id, d.confirmed) {
-            (_, false) => format!(
-                "TPNS did not answer {by}'s override at {at}, so whether it went out is unknown; Pushdeck is checking with TPNS. A second override now could reach every device twice."
-            ),
-            (Some(new), true) => format!(
-                "{by} already used Override on this task at {at}: the corrected message is task {new}. To correct it again, override task {new}."
-            ),
-            (None, true) => format!(
-                "{by} already used Override on this task at {at}; a second override would reach every device twice."
-            ),
-        },
-        Action::Terminate if d.action != Action::Terminate => format!(
-            "{by} already used {first} on this task at {at}, which also stopped its queued deliveries; nothing is left for Terminate to stop."
-        ),
-        Action::Terminate => format!(
-            "{by} already used Terminate on this task at {at}; nothing is left for Terminate to stop."
-        ),
-        Action::Recall => format!("{by} already used Recall on this task at {at}."),
-        Action::Cancel => {
-            format!("{by} already used Cancel Push on this task at {at}; it will never be sent.")
-        }
-    };
-    Some(Refusal::new(RefusalKind::AlreadyDone, message))
-}
-
-/// The confirmation sentence of an action, with the impact taken from the task's own numbers.
-pub fn impact(action: Action, not_yet_arrived: u64, shown_unclicked: u64) -> String {
-    match action {
-        Action::Terminate => format!(
-            "Terminate stops delivery to about {} devices that have not received it yet. This cannot be undone.",
-            thousands(not_yet_arrived)
-        ),
-        Action::Recall => format!(
-            "Recall stops delivery to about {} devices that have not received it yet and removes it from about {} devices where it is shown and not clicked, on channels that support recall. This cannot be undone.",
-            thousands(not_yet_arrived),
-            thousands(shown_unclicked)
-        ),
-        Action::Override => format!(
-            "Override stops delivery of the original to about {} devices that have not received it yet and sends the new message in its place.",
-            thousands(not_yet_arrived)
-        ),
-        Action::Cancel => {
-            "Cancel Push cancels this scheduled task; it will never be sent. This cannot be undone."
-                .to_string()
-        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! wall-clock strings (`send_time` `yyyy-MM-DD HH:MM:SS`, query dates `YYYY-MM-DD`); Pushdeck keeps
 //! Unix seconds and converts at the edges with an explicit UTC offset.
 
+use crate::locale::Locale;
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -48,6 +50,41 @@ pub fn format_date(ts: i64, offset_minutes: i32) -> String {
 /// `HH:MM` of a Unix time in the given zone.
 pub fn format_clock(ts: i64, offset_minutes: i32) -> String {
     format_datetime(ts, offset_minutes)[11..16].to_string()
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The parts of a Unix time in a zone: year, month, day, hour, minute.
+fn parts(ts: i64, offset_minutes: i32) -> (i64, u32, u32, i64, i64) {
+    let local = ts + offset_minutes as i64 * 60;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let s = local.rem_euclid(86_400);
+    (y, m, d, s / 3600, (s / 60) % 60)
+}
+
+/// A date in the reader's conventions: `Nov 27, 2026` or `2026年11月27日`.
+pub fn format_day(ts: i64, offset_minutes: i32, locale: Locale) -> String {
+    let (y, m, d, _, _) = parts(ts, offset_minutes);
+    match locale {
+        Locale::En => format!("{} {d}, {y}", MONTHS[(m - 1) as usize]),
+        Locale::Zh => format!("{y}年{m}月{d}日"),
+    }
+}
+
+/// A date and time in the reader's conventions: `Nov 27, 2026, 14:05` or
+/// `2026年11月27日 14:05`.
+pub fn format_when(ts: i64, offset_minutes: i32, locale: Locale) -> String {
+    let (_, _, _, h, min) = parts(ts, offset_minutes);
+    let sep = match locale {
+        Locale::En => ", ",
+        Locale::Zh => " ",
+    };
+    format!(
+        "{}{sep}{h:02}:{min:02}",
+        format_day(ts, offset_minutes, locale)
+    )
 }
 
 /// `UTC+8`, `UTC-3:30`, `UTC`.
@@ -147,15 +184,20 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
-/// "42 s", "3 min", "5 h", "2 d": a short duration for freshness labels.
-pub fn format_age(secs: i64) -> String {
+/// "42 s", "3 min", "5 h", "2 d" (or "42 秒", "3 分钟"…): a short duration for freshness labels.
+pub fn format_age(secs: i64, locale: Locale) -> String {
     let secs = secs.max(0);
-    match secs {
-        0..=59 => format!("{secs} s"),
-        60..=3_599 => format!("{} min", secs / 60),
-        3_600..=172_799 => format!("{} h", secs / 3600),
-        _ => format!("{} d", secs / 86_400),
-    }
+    let (n, unit) = match secs {
+        0..=59 => (secs, 0),
+        60..=3_599 => (secs / 60, 1),
+        3_600..=172_799 => (secs / 3600, 2),
+        _ => (secs / 86_400, 3),
+    };
+    let units = match locale {
+        Locale::En => [" s", " min", " h", " d"],
+        Locale::Zh => [" 秒", " 分钟", " 小时", " 天"],
+    };
+    format!("{n}{}", units[unit])
 }
 
 #[cfg(test)]
@@ -185,6 +227,19 @@ mod tests {
         assert_eq!(format_date(ts, 720), "2026-11-28");
         assert_eq!(format_offset(480), "UTC+8");
         assert_eq!(format_offset(-210), "UTC-3:30");
+    }
+
+    #[test]
+    fn dates_follow_the_readers_conventions() {
+        // 2026-11-27 06:05 UTC is 14:05 in UTC+8.
+        let ts = 1_795_780_800 - 6 * 3600 + 5 * 60;
+        assert_eq!(format_when(ts, 480, Locale::En), "Nov 27, 2026, 14:05");
+        assert_eq!(format_when(ts, 480, Locale::Zh), "2026年11月27日 14:05");
+        assert_eq!(format_day(ts, -480, Locale::En), "Nov 26, 2026");
+        assert_eq!(format_day(0, 0, Locale::Zh), "1970年1月1日");
+        assert_eq!(format_age(42, Locale::En), "42 s");
+        assert_eq!(format_age(7_200, Locale::Zh), "2 小时");
+        assert_eq!(format_age(-5, Locale::En), "0 s");
     }
 
     #[test]

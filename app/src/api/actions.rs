@@ -37,7 +37,8 @@ pub async fn perform_action(
             url,
             intent,
         },
-    )?;
+    )
+    .map_err(|e| e.in_words(crate::i18n::words()))?;
     let (console, parts) = crate::ports::console()?;
     let outcome = console.act(&parts, request).await?;
     crate::ports::redirect_plain_form(&parts, &outcome);

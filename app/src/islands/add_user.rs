@@ -7,9 +7,11 @@ use leptos::server_fn::ServerFn;
 use crate::api::admin::{AddUser, add_user};
 use crate::dto::NewUser;
 use crate::error::AppError;
+use crate::i18n::{T, Words};
+use crate::ui::components::error_text;
 
 #[island]
-pub fn AddUserForm() -> impl IntoView {
+pub fn AddUserForm(w: Words) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let result: RwSignal<Option<Result<NewUser, AppError>>> = RwSignal::new(None);
@@ -44,51 +46,55 @@ pub fn AddUserForm() -> impl IntoView {
         "perm_override",
         "perm_cancel",
     ];
-    let labels = ["Terminate", "Recall", "Override", "Cancel Push"];
+    let labels = [T::Terminate, T::Recall, T::Override, T::CancelPush].map(|k| w.t(k).to_string());
+    let (pw_generate, pw_type) = (
+        w.t(T::PasswordGenerate).to_string(),
+        w.t(T::PasswordAtLeast).to_string(),
+    );
     view! {
         <form method="post" action=AddUser::PATH on:submit=on_submit class="mt-3 flex flex-col gap-3">
             <label class="flex flex-col gap-1 text-sm font-medium">
-                "Username"
+                {w.t(T::Username).to_string()}
                 <input name="username" required=true class=input prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
             </label>
             <label class="flex flex-col gap-1 text-sm font-medium">
-                "Role"
+                {w.t(T::Role).to_string()}
                 <select name="role" class=input on:change=move |ev| role.set(event_target_value(&ev))>
-                    <option value="viewer">"viewer (read only)"</option>
-                    <option value="operator" selected=true>"operator (actions)"</option>
-                    <option value="admin">"admin (users and apps)"</option>
+                    <option value="viewer">{w.t(T::RoleViewerMeans).to_string()}</option>
+                    <option value="operator" selected=true>{w.t(T::RoleOperatorMeans).to_string()}</option>
+                    <option value="admin">{w.t(T::RoleAdminMeans).to_string()}</option>
                 </select>
             </label>
             <fieldset class="text-sm">
-                <legend class="font-medium">"Operator permissions"</legend>
+                <legend class="font-medium">{w.t(T::OperatorPermissions).to_string()}</legend>
                 <div class="mt-1 flex flex-wrap gap-3">
                     {(0..4).map(|i| view! {
                         <label class="inline-flex items-center gap-1">
                             <input type="checkbox" name=names[i] value="on" checked=true class="accent-sky-600"
                                 on:change=move |ev| perms[i].set(event_target_checked(&ev)) />
-                            {labels[i]}
+                            {labels[i].clone()}
                         </label>
                     }).collect_view()}
                 </div>
             </fieldset>
             <label class="flex flex-col gap-1 text-sm font-medium">
-                {move || if hydrated.get() { "Password (leave empty to generate one)" } else { "Password (at least 12 characters)" }}
+                {move || if hydrated.get() { pw_generate.clone() } else { pw_type.clone() }}
                 <input name="password" type="password" autocomplete="new-password" class=input required=move || !hydrated.get()
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
-            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">"Add user"</button>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::AddUserButton).to_string()}</button>
             <div role="status" aria-live="polite">
                 {move || result.get().map(|r| match r {
                     Ok(n) => view! {
                         <p class="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
-                            {format!("Added {}.", n.username)}
+                            {w.f(T::AddedUser, &[("name", &n.username)])}
                             {n.generated_password.map(|p| view! {
-                                " Their password, shown only now: " <code class="font-mono font-semibold">{p}</code>
+                                {w.t(T::PasswordShownOnce).to_string()} <code class="font-mono font-semibold">{p}</code>
                             })}
-                            " Reload to see them in the list."
+                            {w.t(T::ReloadToSee).to_string()}
                         </p>
                     }.into_any(),
-                    Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error_text(w, &e)}</p> }.into_any(),
                 })}
             </div>
         </form>

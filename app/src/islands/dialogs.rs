@@ -7,12 +7,13 @@
 use leptos::prelude::*;
 
 use crate::api::actions::{PerformAction, perform_action};
-use crate::domain::click::refusals;
 use crate::domain::fmt::thousands;
-use crate::domain::rules::impact;
 use crate::domain::{Action, Audience, Counters, OverrideChoice, Platform};
 use crate::dto::{ActionOutcome, CannotReplace};
 use crate::error::AppError;
+use crate::i18n::refusal::impact;
+use crate::i18n::{T, Words};
+use crate::ui::components::error_text;
 use leptos::server_fn::ServerFn;
 
 /// What a dialog needs to know about its task.
@@ -57,6 +58,7 @@ pub fn ActionDialog(
     #[prop(into)] on_done: Callback<ActionOutcome>,
     /// Server-rendered fields placed in the dialog (the override's click action).
     extra: Option<Children>,
+    w: Words,
 ) -> impl IntoView {
     let ssr_open = state.ssr.as_ref().is_some_and(|(a, _)| *a == action);
     let ssr_key = state
@@ -127,6 +129,7 @@ pub fn ActionDialog(
         pending.set(true);
         error.set(None);
         let t = t.clone();
+        let w = w;
         let is_override = action == Action::Override;
         let typed_value = typed.get_untracked();
         let (title_v, content_v, choice_v) = (
@@ -172,7 +175,7 @@ pub fn ActionDialog(
                     if !matches!(e, AppError::Network { .. }) {
                         key.set(super::live::new_request_key());
                     }
-                    error.set(Some(e.to_string()));
+                    error.set(Some(error_text(w, &e)));
                 }
             }
         });
@@ -192,20 +195,24 @@ pub fn ActionDialog(
     let heading_id = format!("dialog-{}-{}", action.slug(), task.push_id);
     let heading_id2 = heading_id.clone();
     let override_view = (action == Action::Override)
-        .then(|| override_fields(&task, title, content, choice, click, extra));
-    let verb = match action {
-        Action::Cancel => "Cancel the scheduled push".to_string(),
-        other => format!("{} this task", other.label()),
-    };
-    let sentence = impact(action, task.totals.not_yet_arrived(), task.recall_reach);
+        .then(|| override_fields(w, &task, title, content, choice, click, extra));
+    let verb = w
+        .t(match action {
+            Action::Terminate => T::DialogTerminate,
+            Action::Recall => T::DialogRecall,
+            Action::Override => T::DialogOverride,
+            Action::Cancel => T::DialogCancel,
+        })
+        .to_string();
+    let sentence = impact(w, action, task.totals.not_yet_arrived(), task.recall_reach);
     let back_href = state.back_href.clone();
     let danger = matches!(action, Action::Terminate | Action::Recall | Action::Cancel);
     let confirm_label = match action {
-        Action::Terminate => "Terminate",
-        Action::Recall => "Recall",
-        Action::Override => "Send override",
-        Action::Cancel => "Cancel Push",
-    };
+        Action::Override => w.t(T::SendOverride),
+        other => w.action(other),
+    }
+    .to_string();
+    let sending = w.t(T::Sending).to_string();
 
     view! {
         <dialog
@@ -237,15 +244,15 @@ pub fn ActionDialog(
                     view! {
                         <label class="flex flex-col gap-1 text-sm">
                             <span>
-                                "This task was pushed to all devices. Type its push ID "
-                                <span class="font-mono font-semibold">{push_id.clone()}</span>" to confirm."
+                                {w.t(T::TypeToConfirmBefore).to_string()}
+                                <span class="font-mono font-semibold">{push_id.clone()}</span>{w.t(T::TypeToConfirmAfter).to_string()}
                             </span>
                             <input
                                 name="typed_confirmation"
                                 autocomplete="off"
                                 required=true
                                 class="rounded border border-slate-300 px-2 py-1 font-mono"
-                                aria-label="Push ID to confirm"
+                                aria-label=w.t(T::PushIdToConfirm).to_string()
                                 prop:value=move || typed.get()
                                 on:input=move |ev| typed.set(event_target_value(&ev))
                             />
@@ -266,7 +273,7 @@ pub fn ActionDialog(
                             open.set(None);
                         }
                     >
-                        "Back"
+                        {w.t(T::Back).to_string()}
                     </a>
                     <button
                         type="submit"
@@ -278,7 +285,7 @@ pub fn ActionDialog(
                         // form's `required` fields and the server check it.
                         disabled=move || hydrated.get() && !can_submit()
                     >
-                        {move || if pending.get() { "Sending…".to_string() } else { confirm_label.to_string() }}
+                        {move || if pending.get() { sending.clone() } else { confirm_label.clone() }}
                     </button>
                 </div>
             </form>
@@ -313,7 +320,7 @@ impl Click {
 
     /// What is wrong with the fields: a quick check in the browser; the server checks fully
     /// (`ClickAction::from_form`) and names the field.
-    fn problem(self) -> Option<&'static str> {
+    fn problem(self) -> Option<T> {
         let bad = |t: &str, url: bool| {
             let t = t.trim();
             t.is_empty()
@@ -321,18 +328,19 @@ impl Click {
                 || (url && !(t.starts_with("https://") || t.starts_with("http://")))
         };
         match self.kind.get().as_str() {
-            "url" if bad(&self.url.get(), true) => Some(refusals::URL),
-            "intent" if bad(&self.intent.get(), false) => Some(refusals::INTENT),
+            "url" if bad(&self.url.get(), true) => Some(T::ClickUrlBad),
+            "intent" if bad(&self.intent.get(), false) => Some(T::ClickIntentBad),
             _ => None,
         }
     }
 
     /// The preview's line: where a tap takes the user.
-    fn describe(self) -> String {
+    fn describe(self, w: Words) -> String {
         if let Some(problem) = self.problem() {
-            return problem.to_string();
+            return w.t(problem).to_string();
         }
         describe(
+            w,
             &self.kind.get(),
             match self.kind.get().as_str() {
                 "url" => self.url.get(),
@@ -344,20 +352,21 @@ impl Click {
 }
 
 /// Where a tap takes the user, for the preview.
-fn describe(kind: &str, target: &str) -> String {
-    match kind {
-        "app" => "Tapping opens the app".into(),
-        "url" => format!("Tapping opens {target}"),
-        "intent" => format!("Tapping opens intent {target}"),
-        _ => "Tapping opens the app (TPNS's default): the original's click action was not reported"
-            .into(),
-    }
+fn describe(w: Words, kind: &str, target: &str) -> String {
+    let key = match kind {
+        "app" => T::TapOpensApp,
+        "url" => T::TapOpensUrl,
+        "intent" => T::TapOpensIntent,
+        _ => T::TapOpensDefault,
+    };
+    w.f(key, &[("target", target)])
 }
 
 /// The override's fields: the new title, content and (Android) click action with a preview
 /// beside the original, the collapse ID, and — for Android — the required choice for devices
 /// that cannot replace.
 fn override_fields(
+    w: Words,
     task: &DialogTask,
     title: RwSignal<String>,
     content: RwSignal<String>,
@@ -371,28 +380,28 @@ fn override_fields(
     let collapse = task
         .collapse_id
         .map(|c| c.to_string())
-        .unwrap_or_else(|| "read from TPNS when you send".to_string());
+        .unwrap_or_else(|| w.t(T::CollapseReadOnSend).to_string());
     let (old_title, old_content) = (task.title.clone(), task.content.clone());
     let original_known = !task.click.0.is_empty();
     let old_click = match (android, original_known) {
         (false, _) => String::new(),
-        (true, true) => describe(&task.click.0, &task.click.1),
-        (true, false) => "Click action not reported by TPNS".to_string(),
+        (true, true) => describe(w, &task.click.0, &task.click.1),
+        (true, false) => w.t(T::ClickNotReported).to_string(),
     };
     let parts = cr.parts.clone();
     view! {
         <div class="grid gap-3 sm:grid-cols-2">
             <label class="flex flex-col gap-1 text-sm font-medium">
-                "New title"
+                {w.t(T::NewTitle).to_string()}
                 <input name="title" required=true maxlength="200" class=input value=task.title.clone()
                     prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
             </label>
             <div class="text-sm">
-                <span class="font-medium">"Collapse ID"</span>
+                <span class="font-medium">{w.t(T::CollapseId).to_string()}</span>
                 <p class="mt-1 font-mono text-slate-700">{collapse}</p>
             </div>
             <label class="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-                "New content"
+                {w.t(T::NewContent).to_string()}
                 <textarea name="content" required=true maxlength="2000" rows="3" class=input
                     prop:value=move || content.get() on:input=move |ev| content.set(event_target_value(&ev))>
                     {crate::ui::html::textarea_text(&content.get_untracked())}
@@ -400,9 +409,9 @@ fn override_fields(
             </label>
         </div>
         {extra.map(|fields| fields())}
-        <div class="grid gap-3 sm:grid-cols-2" aria-label="Preview">
+        <div class="grid gap-3 sm:grid-cols-2" aria-label=w.t(T::Preview).to_string()>
             <figure>
-                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">"Shown now"</figcaption>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::ShownNow).to_string()}</figcaption>
                 <div class="rounded-lg border border-slate-200 bg-slate-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold line-through decoration-red-400">{old_title}</p>
                     <p class="text-sm text-slate-600 line-through decoration-red-400">{old_content}</p>
@@ -410,39 +419,40 @@ fn override_fields(
                 </div>
             </figure>
             <figure>
-                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">"After the override"</figcaption>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::AfterOverride).to_string()}</figcaption>
                 <div class="rounded-lg border border-sky-200 bg-sky-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold">{move || title.get()}</p>
                     <p class="text-sm text-slate-700">{move || content.get()}</p>
                     <p class="mt-1 break-words text-xs text-sky-800" data-testid="preview-click">
-                        {move || if android { click.describe() } else { String::new() }}
+                        {move || if android { click.describe(w) } else { String::new() }}
                     </p>
                 </div>
             </figure>
         </div>
         {android.then(|| view! {
             <fieldset class="rounded-md border border-slate-200 p-3">
-                <legend class="px-1 text-sm font-semibold">"Devices that cannot replace a notification"</legend>
+                <legend class="px-1 text-sm font-semibold">{w.t(T::CannotReplaceLegend).to_string()}</legend>
                 <p class="text-sm text-slate-700">
                     {if cr.total == 0 {
-                        "None of this task's devices is on a channel that cannot replace a notification, as far as TPNS's counters say.".to_string()
+                        w.t(T::CannotReplaceNone).to_string()
                     } else {
-                        format!(
-                            "{} of this task's devices are on channels that cannot replace a notification ({parts}); {} of them already show the original.",
-                            thousands(cr.total), thousands(cr.already_shown),
-                        )
+                        w.f(T::CannotReplaceSome, &[
+                            ("n", &thousands(cr.total)),
+                            ("parts", &parts),
+                            ("shown", &thousands(cr.already_shown)),
+                        ])
                     }}
                 </p>
                 <div class="mt-2 flex flex-col gap-2 text-sm">
                     <label class="flex items-start gap-2">
                         <input type="radio" name="choice" value="continue" required=true class="mt-1 accent-sky-600"
                             on:change=move |_| choice.set(Some(OverrideChoice::ContinueDelivery)) />
-                        <span><span class="font-medium">"Continue delivery"</span>" — they get the new message too; both notifications will show."</span>
+                        <span><span class="font-medium">{w.t(T::ContinueDelivery).to_string()}</span>{w.t(T::ContinueDeliveryMeans).to_string()}</span>
                     </label>
                     <label class="flex items-start gap-2">
                         <input type="radio" name="choice" value="abort" class="mt-1 accent-sky-600"
                             on:change=move |_| choice.set(Some(OverrideChoice::AbortForThese)) />
-                        <span><span class="font-medium">"Abort for these devices"</span>" — they get nothing new; the original stays."</span>
+                        <span><span class="font-medium">{w.t(T::AbortForThese).to_string()}</span>{w.t(T::AbortForTheseMeans).to_string()}</span>
                     </label>
                 </div>
             </fieldset>

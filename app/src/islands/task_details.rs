@@ -9,11 +9,13 @@ use super::live::{clock, connect};
 use crate::api::tasks::{RefreshTask, refresh_task, task_details};
 use crate::domain::fmt::{percent, thousands};
 use crate::domain::rules::{RuleContext, check};
-use crate::domain::time::{format_age, format_datetime, format_offset};
+use crate::domain::time::{format_age, format_offset, format_when};
 use crate::domain::{Action, Counters};
 use crate::dto::{ActionOutcome, TaskDetail};
 use crate::error::AppError;
-use crate::ui::components::{Field, progress, status_badge, time_text};
+use crate::i18n::refusal::refusal;
+use crate::i18n::{T, Words};
+use crate::ui::components::{Field, error_text, progress, status_badge, time_text};
 use crate::ui::query::task_href;
 use leptos::server_fn::ServerFn;
 
@@ -29,6 +31,8 @@ pub fn TaskDetailsView(
     // The override dialog's click-action fields (Android), rendered by the server: they cost
     // the download nothing (see `ui::click_fields`).
     children: Children,
+    // The reader's words (`crate::i18n`).
+    w: Words,
 ) -> impl IntoView {
     let app_id = detail.app.id.clone();
     let push_id = detail.row.push_id.clone();
@@ -37,13 +41,11 @@ pub fn TaskDetailsView(
     let offset = detail.utc_offset_minutes;
     let form_key = detail.form_key.clone();
     let state = RwSignal::new(detail);
-    let announce: RwSignal<Option<String>> =
-        RwSignal::new(done.as_deref().and_then(Action::from_slug).map(|a| {
-            format!(
-                "{} sent. The status below was read back from TPNS.",
-                a.label()
-            )
-        }));
+    let announce: RwSignal<Option<String>> = RwSignal::new(
+        done.as_deref()
+            .and_then(Action::from_slug)
+            .map(|a| w.f(T::ActionSent, &[("action", w.action(a))])),
+    );
     let refresh_error: RwSignal<Option<AppError>> = RwSignal::new(None);
 
     // A newer event for this task: read the details again (counters, channels, history).
@@ -77,7 +79,7 @@ pub fn TaskDetailsView(
     };
     let on_done = Callback::new(move |o: ActionOutcome| {
         let msg = match &o.new_push_id {
-            Some(new) => format!("{} The new task is {new}.", o.message),
+            Some(new) => format!("{}{}", o.message, w.f(T::NewTaskIs, &[("id", new)])),
             None => o.message.clone(),
         };
         announce.set(Some(msg));
@@ -112,10 +114,9 @@ pub fn TaskDetailsView(
         .into_iter()
         .map(|a| {
             let extra = if a == Action::Override { fields.take() } else { None };
-            view! { <ActionDialog task=task.clone() action=a state=dialog_state.clone() on_done extra /> }
+            view! { <ActionDialog task=task.clone() action=a state=dialog_state.clone() on_done extra w=w /> }
         })
         .collect_view();
-
     view! {
         <div role="status" aria-live="polite">
             {move || announce.get().map(|m| view! {
@@ -129,31 +130,31 @@ pub fn TaskDetailsView(
         })}
         <div class="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_30rem]">
             <div class="flex min-w-0 flex-col gap-4">
-                {move || header(state.get(), offset)}
-                {move || history(state.get(), offset)}
+                {move || header(w, state.get(), offset)}
+                {move || history(w, state.get(), offset)}
             </div>
             <aside aria-labelledby="push-progress" class="flex min-w-0 flex-col gap-4 lg:row-start-1 lg:col-start-2">
                 <section class="rounded-md border border-slate-200 bg-white shadow-sm">
                     <div class="flex items-center justify-between border-b border-slate-200 px-4 py-2.5">
-                        <h2 id="push-progress" class="font-semibold">"Push Progress"</h2>
-                        {move || { let d = state.get(); status_badge(d.row.status, d.row.in_flight) }}
+                        <h2 id="push-progress" class="font-semibold">{w.t(T::PushProgress).to_string()}</h2>
+                        {move || { let d = state.get(); status_badge(w, d.row.status, d.row.in_flight) }}
                     </div>
-                    {move || funnel(state.get().row.totals)}
+                    {move || funnel(w, state.get().row.totals)}
                     <div class="border-t border-slate-200 px-4 py-3">
-                        <ActionButtons state ctx open back_href=back_href.clone() />
+                        <ActionButtons state ctx open back_href=back_href.clone() w=w />
                     </div>
                     <div class="border-t border-slate-200 px-4 py-3">
-                        <RefreshNow state refresh_error now offset />
+                        <RefreshNow state refresh_error now offset w=w />
                     </div>
                 </section>
-                {move || channels(state.get())}
+                {move || channels(w, state.get())}
             </aside>
         </div>
         {dialogs}
     }
 }
 
-fn header(d: TaskDetail, offset: i32) -> impl IntoView {
+fn header(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
     let r = d.row.clone();
     let app = d.app.id.clone();
     let link = move |id: Option<String>| {
@@ -168,48 +169,48 @@ fn header(d: TaskDetail, offset: i32) -> impl IntoView {
                     <h1 class="break-words text-xl font-semibold">{r.title.clone()}</h1>
                     <p class="mt-1 whitespace-pre-line break-words text-slate-700">{r.content.clone()}</p>
                 </div>
-                {status_badge(r.status, r.in_flight)}
+                {status_badge(w, r.status, r.in_flight)}
             </div>
             {d.overridden_by.clone().map(|p| view! {
                 <p class="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                    "Overridden by task " <a class="font-mono font-semibold underline" href=task_href(&d.app.id, &p)>{p.clone()}</a>
+                    {w.t(T::OverriddenByTask).to_string()} <a class="font-mono font-semibold underline" href=task_href(&d.app.id, &p)>{p.clone()}</a>
                 </p>
             })}
             <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
-                <Field label="Push ID"><span class="font-mono">{r.push_id.clone()}</span></Field>
-                <Field label="Audience">{r.audience.label()}{(r.audience_summary != r.audience.label()).then(|| view! { <span class="block text-xs text-slate-600">{r.audience_summary.clone()}</span> })}</Field>
-                <Field label="Platform">{r.platform.label()}</Field>
-                <Field label="Message type">
-                    {crate::islands::task_table::kind_label(r.message_type.label(), r.recurring)}
+                <Field label=w.t(T::PushId)><span class="font-mono">{r.push_id.clone()}</span></Field>
+                <Field label=w.t(T::Audience)>{w.audience(r.audience).to_string()}{(r.audience_summary != w.audience(r.audience)).then(|| view! { <span class="block text-xs text-slate-600">{r.audience_summary.clone()}</span> })}</Field>
+                <Field label=w.t(T::Platform)>{w.platform(r.platform).to_string()}</Field>
+                <Field label=w.t(T::MessageType)>
+                    {crate::islands::task_table::kind_label(w, w.message_kind(r.message_type), r.recurring)}
                 </Field>
-                <Field label="Created">{time_text(r.created_at, offset)}</Field>
-                <Field label="Send time">{r.send_time.map(|t| time_text(t, offset).into_any()).unwrap_or_else(|| "Immediately".into_any())}</Field>
-                <Field label="Offline storage until">{if d.expire_secs > 0 { time_text(offline_until, offset).into_any() } else { "None (expire_time 0)".into_any() }}</Field>
-                <Field label="Source">{r.source.label()}</Field>
-                <Field label="Collapse ID"><span class="font-mono">{d.collapse_id.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</span></Field>
-                {overrides.map(|l| view! { <Field label="Overrides">{l}</Field> })}
-                {overridden_by.map(|l| view! { <Field label="Overridden by">{l}</Field> })}
-                <Field label="Last synced">
+                <Field label=w.t(T::Created)>{time_text(w, r.created_at, offset)}</Field>
+                <Field label=w.t(T::SendTime)>{r.send_time.map(|t| time_text(w, t, offset).into_any()).unwrap_or_else(|| w.t(T::Immediately).to_string().into_any())}</Field>
+                <Field label=w.t(T::OfflineUntil)>{if d.expire_secs > 0 { time_text(w, offline_until, offset).into_any() } else { w.t(T::NoOfflineStorage).to_string().into_any() }}</Field>
+                <Field label=w.t(T::Source)>{w.source(r.source).to_string()}</Field>
+                <Field label=w.t(T::CollapseId)><span class="font-mono">{d.collapse_id.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</span></Field>
+                {overrides.map(|l| view! { <Field label=w.t(T::Overrides)>{l}</Field> })}
+                {overridden_by.map(|l| view! { <Field label=w.t(T::OverriddenBy)>{l}</Field> })}
+                <Field label=w.t(T::LastSynced)>
                     {match r.last_synced_at {
-                        Some(s) => format!("{} ({} ago)", format_datetime(s, offset), format_age(d.now - s)),
-                        None => "Not yet read from TPNS".to_string(),
+                        Some(s) => w.f(T::WhenAgo, &[("when", &format_when(s, offset, w.locale())), ("age", &format_age(d.now - s, w.locale()))]),
+                        None => w.t(T::NotYetRead).to_string(),
                     }}
-                    {r.stale.then(|| view! { <span class="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">"sync stale"</span> })}
+                    {r.stale.then(|| view! { <span class="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{w.t(T::SyncStale).to_string()}</span> })}
                 </Field>
             </dl>
         </section>
     }
 }
 
-fn funnel(t: Counters) -> impl IntoView {
+fn funnel(w: Words, t: Counters) -> impl IntoView + use<> {
     let steps = [
-        ("Planned", t.planned),
-        ("Sent", t.sent),
-        ("Arrived", t.arrived),
-        ("Clicked", t.clicked),
+        (w.t(T::Planned).to_string(), t.planned),
+        (w.t(T::Sent).to_string(), t.sent),
+        (w.t(T::Arrived).to_string(), t.arrived),
+        (w.t(T::Clicked).to_string(), t.clicked),
     ];
     view! {
-        <ol class="flex flex-col gap-2 px-4 py-3" aria-label="Delivery funnel">
+        <ol class="flex flex-col gap-2 px-4 py-3" aria-label=w.t(T::DeliveryFunnel).to_string()>
             {steps.into_iter().map(|(label, n)| {
                 let pct = percent(n, t.planned);
                 view! {
@@ -226,24 +227,24 @@ fn funnel(t: Counters) -> impl IntoView {
     }
 }
 
-fn channels(d: TaskDetail) -> impl IntoView {
+fn channels(w: Words, d: TaskDetail) -> impl IntoView + use<> {
     let rows = d.channels.clone();
     let synced = d.stats_synced_at;
     let offset = d.utc_offset_minutes;
     view! {
         <section class="rounded-md border border-slate-200 bg-white shadow-sm" aria-labelledby="per-channel">
-            <h2 id="per-channel" class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Per channel"</h2>
+            <h2 id="per-channel" class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.t(T::PerChannel).to_string()}</h2>
             // A region that takes focus, so it scrolls by keyboard (as `ScrollRegion`, inline:
             // in an island a component of its own costs the download more).
-            <div role="region" aria-label="Per channel" tabindex="0" class=crate::ui::components::SCROLL_REGION>
+            <div role="region" aria-label=w.t(T::PerChannel).to_string() tabindex="0" class=crate::ui::components::SCROLL_REGION>
                 <table class="w-full text-xs">
                     <thead class="uppercase tracking-wide text-slate-600">
                         <tr>
-                            <th scope="col" class="px-2 py-1.5 text-left font-medium">"Channel"</th>
-                            <th scope="col" class="px-2 py-1.5 text-right font-medium">"Planned"</th>
-                            <th scope="col" class="px-2 py-1.5 text-right font-medium">"Sent"</th>
-                            <th scope="col" class="px-2 py-1.5 text-left font-medium">"Arrived"</th>
-                            <th scope="col" class="px-2 py-1.5 text-right font-medium">"Clicked"</th>
+                            <th scope="col" class="px-2 py-1.5 text-left font-medium">{w.t(T::Channel).to_string()}</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.t(T::Planned).to_string()}</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.t(T::Sent).to_string()}</th>
+                            <th scope="col" class="px-2 py-1.5 text-left font-medium">{w.t(T::Arrived).to_string()}</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.t(T::Clicked).to_string()}</th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">
@@ -252,7 +253,7 @@ fn channels(d: TaskDetail) -> impl IntoView {
                                 <th scope="row" class="whitespace-nowrap px-2 py-1.5 text-left font-normal">{ch}</th>
                                 <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.planned)}</td>
                                 <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.sent)}</td>
-                                <td class="px-2 py-1.5">{progress(c.arrived, c.planned)}</td>
+                                <td class="px-2 py-1.5">{progress(w, c.arrived, c.planned)}</td>
                                 <td class="px-2 py-1.5 text-right tabular-nums">{thousands(c.clicked)}</td>
                             </tr>
                         }).collect_view()}
@@ -261,29 +262,29 @@ fn channels(d: TaskDetail) -> impl IntoView {
             </div>
             <p class="px-4 py-2 text-xs text-slate-600">
                 {match synced {
-                    Some(s) => format!("Counters as of {} {}", format_datetime(s, offset), format_offset(offset)),
-                    None => "Counters not read from TPNS yet.".to_string(),
+                    Some(s) => w.f(T::CountersAsOf, &[("when", &format!("{} {}", format_when(s, offset, w.locale()), format_offset(offset)))]),
+                    None => w.t(T::CountersNotRead).to_string(),
                 }}
             </p>
         </section>
     }
 }
 
-fn history(d: TaskDetail, offset: i32) -> impl IntoView {
+fn history(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
     let entries = d.history.clone();
     let empty = entries.is_empty();
     view! {
         <section class="rounded-md border border-slate-200 bg-white shadow-sm" aria-labelledby="history">
-            <h2 id="history" class="border-b border-slate-200 px-4 py-2.5 font-semibold">"Action history"</h2>
-            {empty.then(|| view! { <p class="px-4 py-3 text-sm text-slate-600">"No actions on this task yet."</p> })}
+            <h2 id="history" class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.t(T::ActionHistory).to_string()}</h2>
+            {empty.then(|| view! { <p class="px-4 py-3 text-sm text-slate-600">{w.t(T::NoActionsYet).to_string()}</p> })}
             <ol class="divide-y divide-slate-100">
                 {entries.into_iter().map(|e| view! {
                     <li class="px-4 py-2.5 text-sm">
                         <div class="flex flex-wrap items-baseline justify-between gap-2">
-                            <span><span class="font-medium">{e.username.clone()}</span>" · "{e.action.clone()}" · "<span class="font-medium">{e.outcome.clone()}</span></span>
-                            <span class="text-xs text-slate-600">{format_datetime(e.at_ms.div_euclid(1000), offset)}</span>
+                            <span><span class="font-medium">{e.username.clone()}</span>" · "{crate::i18n::audit_action(w, &e.action)}" · "<span class="font-medium">{crate::i18n::audit_outcome(w, &e.outcome)}</span></span>
+                            <span class="text-xs text-slate-600">{format_when(e.at_ms.div_euclid(1000), offset, w.locale())}</span>
                         </div>
-                        {(!e.upstream_answer.is_empty()).then(|| view! { <p class="text-xs text-slate-600">"TPNS: "{e.upstream_answer.clone()}</p> })}
+                        {(!e.upstream_answer.is_empty()).then(|| view! { <p class="text-xs text-slate-600">{w.t(T::TpnsSaid).to_string()}{e.upstream_answer.clone()}</p> })}
                         {(!e.detail.is_empty()).then(|| view! { <p class="text-xs text-slate-600">{e.detail.clone()}</p> })}
                     </li>
                 }).collect_view()}
@@ -300,6 +301,7 @@ fn ActionButtons(
     ctx: impl Fn() -> RuleContext + Send + Sync + Copy + 'static,
     open: RwSignal<Option<Action>>,
     back_href: String,
+    w: Words,
 ) -> impl IntoView {
     let actions = move || {
         let d = state.get();
@@ -313,11 +315,13 @@ fn ActionButtons(
         <div class="flex flex-col gap-2">
             {move || actions().into_iter().map(|a| {
                 let d = state.get();
+                let c = ctx();
                 let verdict = if !d.permitted.contains(&a) {
-                    Err(format!("Your role does not allow {}.", a.label()))
+                    Err(w.f(T::RefuseRole, &[("action", w.action(a))]))
                 } else {
-                    check(a, &d.row.facts, &ctx()).map_err(|r| r.message)
+                    check(a, &d.row.facts, &c).map_err(|r| refusal(w, &r, &c))
                 };
+                let label = w.action(a).to_string();
                 let reason_id = format!("reason-{}", a.slug());
                 let href = format!("{back_href}&confirm={}", a.slug());
                 match verdict {
@@ -328,14 +332,14 @@ fn ActionButtons(
                             class=if a == Action::Override { "rounded bg-sky-700 px-3 py-1.5 text-center text-sm font-medium text-white hover:bg-sky-800" } else { "rounded border border-red-300 px-3 py-1.5 text-center text-sm font-medium text-red-700 hover:bg-red-50" }
                             on:click=move |ev| { ev.prevent_default(); open.set(Some(a)); }
                         >
-                            {a.label()}
+                            {label}
                         </a>
                     }.into_any(),
                     Err(reason) => view! {
                         <div>
                             <button type="button" disabled=true aria-describedby=reason_id.clone()
                                 class="w-full cursor-not-allowed rounded border border-slate-200 px-3 py-1.5 text-sm text-slate-400">
-                                {a.label()}
+                                {label}
                             </button>
                             <p id=reason_id class="mt-1 text-xs text-slate-600">{reason}</p>
                         </div>
@@ -353,6 +357,7 @@ fn RefreshNow(
     refresh_error: RwSignal<Option<AppError>>,
     now: ReadSignal<i64>,
     offset: i32,
+    w: Words,
 ) -> impl IntoView {
     let pending = RwSignal::new(false);
     let left = move || state.with(|d| d.budget.record_left.min(d.budget.stats_left));
@@ -376,19 +381,19 @@ fn RefreshNow(
             <p class="text-xs text-slate-600">
                 {move || {
                     let d = state.get();
-                    let base = format!("{} of {} query calls left this hour.", left(), d.budget.per_hour);
+                    let base = w.f(T::CallsLeft, &[("left", &left().to_string()), ("of", &d.budget.per_hour.to_string())]);
                     match d.budget.next_at {
-                        Some(t) if left() == 0 => format!("{base} Next at {} ({} from now).", format_datetime(t, offset), format_age(t - now.get())),
+                        Some(t) if left() == 0 => format!("{base}{}", w.f(T::NextCallAt, &[("when", &format_when(t, offset, w.locale())), ("age", &format_age(t - now.get(), w.locale()))])),
                         _ => base,
                     }
                 }}
             </p>
             <button type="submit" disabled=move || pending.get() || left() == 0 || !state.with(|d| d.may_refresh)
-                title=move || (!state.with(|d| d.may_refresh)).then_some("Viewers cannot refresh from TPNS: it spends the team's query budget.")
+                title=move || (!state.with(|d| d.may_refresh)).then(|| w.t(T::ViewersCannotRefresh).to_string())
                 class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50">
-                {move || if pending.get() { "Refreshing…" } else { "Refresh now" }}
+                {move || w.t(if pending.get() { T::Refreshing } else { T::RefreshNow }).to_string()}
             </button>
-            {move || refresh_error.get().map(|e| view! { <p role="alert" class="w-full text-sm text-red-700">{e.to_string()}</p> })}
+            {move || refresh_error.get().map(|e| view! { <p role="alert" class="w-full text-sm text-red-700">{error_text(w, &e)}</p> })}
         </form>
     }
 }

@@ -6,15 +6,17 @@ use leptos::prelude::*;
 use super::dialogs::{ActionDialog, DialogState, DialogTask};
 use super::live::{Live, clock, connect};
 use crate::domain::rules::{RuleContext, check};
-use crate::domain::time::{format_age, format_datetime};
+use crate::domain::time::{format_age, format_offset, format_when};
 use crate::domain::{Action, Status};
 use crate::dto::{TaskEvent, TaskPage, TaskRow};
+use crate::i18n::refusal::refusal;
+use crate::i18n::{T, Words};
 use crate::ui::components::{progress, status_badge, time_stacked};
 use crate::ui::query::task_href;
 
 /// The page's rows, kept live.
 #[island]
-pub fn TaskTable(page: TaskPage) -> impl IntoView {
+pub fn TaskTable(page: TaskPage, w: Words) -> impl IntoView {
     let app = page.app.clone();
     let live = connect(app.id.clone(), None);
     let now = clock(page.now);
@@ -35,7 +37,7 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
         .rows
         .into_iter()
         .map(|row| {
-            view! { <Row row app_id=app_id.clone() live ctx may_cancel selected open offset /> }
+            view! { <Row row app_id=app_id.clone() live ctx may_cancel selected open offset w=w /> }
         })
         .collect_view();
 
@@ -45,23 +47,23 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
             <table class="w-full text-left text-sm">
                 <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
-                        <th scope="col" class="hidden px-2 py-2 font-medium md:table-cell">"Push ID"</th>
-                        <th scope="col" class="px-2 py-2 font-medium">"Title"</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">"Audience"</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">"Platform"</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">"Created"</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">"Scheduled"</th>
-                        <th scope="col" class="px-2 py-2 font-medium">"Status"</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium sm:table-cell">"Delivery"</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">"Source"</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">"Last synced"</th>
-                        <th scope="col" class="px-2 py-2 font-medium"><span class="sr-only">"Actions"</span></th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium md:table-cell">{w.t(T::PushId).to_string()}</th>
+                        <th scope="col" class="px-2 py-2 font-medium">{w.t(T::TitleColumn).to_string()}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.t(T::Audience).to_string()}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.t(T::Platform).to_string()}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.t(T::Created).to_string()}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.t(T::ScheduledColumn).to_string()}</th>
+                        <th scope="col" class="px-2 py-2 font-medium">{w.t(T::StatusColumn).to_string()}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium sm:table-cell">{w.t(T::Delivery).to_string()}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.t(T::Source).to_string()}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.t(T::LastSynced).to_string()}</th>
+                        <th scope="col" class="px-2 py-2 font-medium"><span class="sr-only">{w.t(T::Actions).to_string()}</span></th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">{rows}</tbody>
             </table>
             {empty.then(|| view! {
-                <p class="px-3 py-8 text-center text-sm text-slate-600">"No tasks match these filters."</p>
+                <p class="px-3 py-8 text-center text-sm text-slate-600">{w.t(T::NoTasks).to_string()}</p>
             })}
         </div>
         <div role="status" aria-live="polite" class="px-3 text-sm text-emerald-700">
@@ -89,7 +91,7 @@ pub fn TaskTable(page: TaskPage) -> impl IntoView {
             };
             let version = row.version;
             view! {
-                <ActionDialog task action=Action::Cancel state extra=None on_done=move |o: crate::dto::ActionOutcome| {
+                <ActionDialog task action=Action::Cancel state extra=None w on_done=move |o: crate::dto::ActionOutcome| {
                     live.put(TaskEvent {
                         app_id: o.app.clone(),
                         push_id: o.push_id.clone(),
@@ -118,6 +120,7 @@ fn Row(
     selected: RwSignal<Option<TaskRow>>,
     open: RwSignal<Option<Action>>,
     offset: i32,
+    w: Words,
 ) -> impl IntoView {
     let push_id = row.push_id.clone();
     let version = row.version;
@@ -145,7 +148,8 @@ fn Row(
             let mut f = facts.clone();
             f.status = status();
             f.in_flight = in_flight();
-            check(Action::Cancel, &f, &ctx())
+            let c = ctx();
+            check(Action::Cancel, &f, &c).map_err(|r| (r, c))
         }
     };
     // Cancel Push is offered on scheduled tasks until TPNS reports them started; between the
@@ -167,53 +171,54 @@ fn Row(
                 <p class="font-mono text-xs text-slate-600 md:hidden">{push_id.clone()}</p>
             </td>
             <td class="hidden px-2 py-2 lg:table-cell">
-                <span class="whitespace-nowrap">{row.audience.label()}</span>
-                {(row.audience_summary != row.audience.label()).then(|| view! {
+                <span class="whitespace-nowrap">{w.audience(row.audience).to_string()}</span>
+                {(row.audience_summary != w.audience(row.audience)).then(|| view! {
                     <p class="max-w-40 truncate text-xs text-slate-600" title=row.audience_summary.clone()>{row.audience_summary.clone()}</p>
                 })}
             </td>
-            <td class="hidden px-2 py-2 lg:table-cell">{row.platform.label()}</td>
-            <td class="hidden px-2 py-2 xl:table-cell">{time_stacked(row.created_at, offset)}</td>
+            <td class="hidden px-2 py-2 lg:table-cell">{w.platform(row.platform).to_string()}</td>
+            <td class="hidden px-2 py-2 xl:table-cell">{time_stacked(w, row.created_at, offset)}</td>
             <td class="hidden px-2 py-2 xl:table-cell">
-                {row.send_time.map(|t| time_stacked(t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-600">"—"</span> }.into_any())}
+                {row.send_time.map(|t| time_stacked(w, t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-600">"—"</span> }.into_any())}
             </td>
-            <td class="px-2 py-2" data-col="status">{move || status_badge(status(), in_flight())}</td>
+            <td class="px-2 py-2" data-col="status">{move || status_badge(w, status(), in_flight())}</td>
             <td class="hidden px-2 py-2 sm:table-cell">
                 {move || {
                     let t = totals();
                     // Counters are read per task, within their own budget: until then, say so
                     // rather than show a delivery of 0 of 0.
                     if row.counters_at.is_none() && t.planned == 0 {
-                        view! { <span class="text-xs text-slate-600" title="Counters not read from TPNS yet">"not read yet"</span> }.into_any()
+                        view! { <span class="text-xs text-slate-600" title=w.t(T::CountersNotRead).to_string()>{w.t(T::NotReadYet).to_string()}</span> }.into_any()
                     } else {
-                        progress(t.arrived, t.planned).into_any()
+                        progress(w, t.arrived, t.planned).into_any()
                     }
                 }}
             </td>
             <td class="hidden px-2 py-2 lg:table-cell">
-                {kind_label(row.source.label(), row.recurring)}
+                {kind_label(w, w.source(row.source), row.recurring)}
             </td>
             <td class="hidden whitespace-nowrap px-2 py-2 text-xs text-slate-600 xl:table-cell">
                 {move || match synced() {
                     Some(s) => view! {
-                        <span title=format_datetime(s, offset)>{format!("{} ago", format_age(ctx().now - s))}</span>
+                        <span title=format!("{} {}", format_when(s, offset, w.locale()), format_offset(offset))>{w.f(T::AgeAgo, &[("age", &format_age(ctx().now - s, w.locale()))])}</span>
                     }.into_any(),
-                    None => view! { <span>"not yet"</span> }.into_any(),
+                    None => view! { <span>{w.t(T::NotYet).to_string()}</span> }.into_any(),
                 }}
                 {stale.then(|| view! {
-                    <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800" title="Not refreshed from TPNS recently">"sync stale"</span>
+                    <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800" title=w.t(T::StaleTooltip).to_string()>{w.t(T::SyncStale).to_string()}</span>
                 })}
             </td>
             <td class="px-2 py-2">
                 <div class="flex flex-col items-start gap-1">
-                    <a href=href.clone() class="whitespace-nowrap text-sky-700 underline underline-offset-2 hover:decoration-2">"View Details"</a>
+                    <a href=href.clone() class="whitespace-nowrap text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::ViewDetails).to_string()}</a>
                     {move || offers_cancel().then(|| {
                         let allowed = cancel_check();
                         let reason = if !may_cancel {
-                            Some("Your role does not allow Cancel Push.".to_string())
+                            Some(w.f(T::RefuseRole, &[("action", w.action(Action::Cancel))]))
                         } else {
-                            allowed.err().map(|r| r.message)
+                            allowed.err().map(|(r, c)| refusal(w, &r, &c))
                         };
+                        let label = w.action(Action::Cancel).to_string();
                         match reason {
                             None => {
                                 let row = row_for_dialog.clone();
@@ -228,7 +233,7 @@ fn Row(
                                             open.set(Some(Action::Cancel));
                                         }
                                     >
-                                        "Cancel Push"
+                                        {label}
                                     </a>
                                 }.into_any()
                             }
@@ -239,7 +244,7 @@ fn Row(
                                     aria-describedby=reason_id.clone()
                                     class="cursor-not-allowed whitespace-nowrap rounded border border-slate-200 px-2 py-0.5 text-xs text-slate-400"
                                 >
-                                    "Cancel Push"
+                                    {label}
                                 </button>
                                 <p id=reason_id.clone() class="max-w-44 text-[11px] leading-snug text-slate-600">{reason}</p>
                             }.into_any(),
@@ -253,9 +258,9 @@ fn Row(
 
 /// A label with " · recurring" added for a recurring push (`loop_param`): one text, so the
 /// marker costs the download nothing but this function.
-pub(crate) fn kind_label(label: &str, recurring: bool) -> String {
+pub(crate) fn kind_label(w: Words, label: &str, recurring: bool) -> String {
     if recurring {
-        format!("{label} · recurring")
+        format!("{label}{}", w.t(T::Recurring))
     } else {
         label.to_string()
     }

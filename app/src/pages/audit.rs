@@ -3,9 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::audit::list_audit;
-use crate::domain::Action;
-use crate::domain::time::{format_datetime, format_offset};
+use crate::domain::time::{format_offset, format_when};
 use crate::dto::{AuditPage, AuditQuery};
+use crate::i18n::{T, Words, audit_action, audit_kind, audit_outcome, words};
 use crate::ui::components::{PageHeader, Panel, ScrollRegion, error_banner};
 use crate::ui::query::{encode, task_href};
 
@@ -31,17 +31,19 @@ pub fn AuditLog() -> impl IntoView {
         })
     });
     let page = Resource::new(move || query.get(), list_audit);
+    let w = words();
+    let loading = w.t(T::LoadingAudit).to_string();
     view! {
-        <Title text="Audit log" />
-        <PageHeader title="Audit log".to_string() subtitle="Every action, sign-in and admin change, newest first. Entries cannot be edited or deleted." />
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading the audit log…"</p> }>
-            {move || Suspend::new(async move {
+        <Title text=w.t(T::NavAudit).to_string() />
+        <PageHeader title=w.t(T::NavAudit).to_string() subtitle=w.t(T::AuditSubtitle).to_string() />
+        <Suspense fallback=move || view! { <p class="text-sm text-slate-600">{loading.clone()}</p> }>
+            {move || { let w = w; Suspend::new(async move {
                 let q = query.get_untracked();
                 match page.await {
-                    Ok(p) => view! { <AuditBody page=p q /> }.into_any(),
-                    Err(e) => error_banner(&e).into_any(),
+                    Ok(p) => view! { <AuditBody page=p q w /> }.into_any(),
+                    Err(e) => error_banner(w, &e).into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -67,7 +69,7 @@ fn filter_href(q: &AuditQuery, base: &str) -> String {
 }
 
 #[component]
-fn AuditBody(page: AuditPage, q: AuditQuery) -> impl IntoView {
+fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
     let offset = page.utc_offset_minutes;
     let input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm";
     let csv = filter_href(&q, "/audit.csv");
@@ -87,55 +89,57 @@ fn AuditBody(page: AuditPage, q: AuditQuery) -> impl IntoView {
         "add-user",
         "set-role",
         "disable-user",
+        "enable-user",
+        "reset-password",
     ];
     let empty = page.entries.is_empty();
     view! {
         <form method="get" action="/audit" role="search" class="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-white p-3 shadow-sm">
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                "User"
+                {w.t(T::User).to_string()}
                 <select name="user" class=input>
-                    <option value="">"Anyone"</option>
+                    <option value="">{w.t(T::Anyone).to_string()}</option>
                     {page.usernames.iter().map(|u| view! { <option value=u.clone() selected=q.user.as_deref() == Some(u.as_str())>{u.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                "Action"
+                {w.t(T::ActionColumn).to_string()}
                 <select name="action" class=input>
-                    <option value="">"Any"</option>
+                    <option value="">{w.t(T::Any).to_string()}</option>
                     {actions.into_iter().map(|a| {
-                        let label = Action::from_slug(a).map(|x| x.label().to_string()).unwrap_or_else(|| a.replace('-', " "));
+                        let label = audit_action(w, a);
                         view! { <option value=a selected=q.action.as_deref() == Some(a)>{label}</option> }
                     }).collect_view()}
                 </select>
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                "Task (push ID)"
+                {w.t(T::TaskPushId).to_string()}
                 <input name="push_id" value=q.push_id.clone().unwrap_or_default() class=input />
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                "From"
+                {w.t(T::From).to_string()}
                 <input type="date" name="from" value=q.from.clone().unwrap_or_default() class=input />
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                "To"
+                {w.t(T::To).to_string()}
                 <input type="date" name="to" value=q.to.clone().unwrap_or_default() class=input />
             </label>
-            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">"Filter"</button>
-            <a href="/audit" class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">"Reset"</a>
-            <a href=csv class="ml-auto rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50" download="pushdeck-audit.csv">"Export CSV"</a>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::Filter).to_string()}</button>
+            <a href="/audit" class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset).to_string()}</a>
+            <a href=csv class="ml-auto rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50" download="pushdeck-audit.csv">{w.t(T::ExportCsv).to_string()}</a>
         </form>
         <Panel class="mt-3">
-            <ScrollRegion label="Audit log">
+            <ScrollRegion label=w.t(T::NavAudit)>
             <table class="w-full text-left text-sm">
                 <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
-                        <th scope="col" class="px-3 py-2 font-medium">{format!("Time ({})", format_offset(offset))}</th>
-                        <th scope="col" class="px-3 py-2 font-medium">"User"</th>
-                        <th scope="col" class="px-3 py-2 font-medium">"Action"</th>
-                        <th scope="col" class="px-3 py-2 font-medium">"Task"</th>
-                        <th scope="col" class="px-3 py-2 font-medium">"Outcome"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">"Upstream"</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium md:table-cell">"Address"</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.f(T::TimeIn, &[("zone", &format_offset(offset))])}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::User).to_string()}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::ActionColumn).to_string()}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::Task).to_string()}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::Outcome).to_string()}</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">{w.t(T::Upstream).to_string()}</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium md:table-cell">{w.t(T::Address).to_string()}</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
@@ -147,12 +151,12 @@ fn AuditBody(page: AuditPage, q: AuditQuery) -> impl IntoView {
                         let ok = e.outcome.starts_with("succeeded");
                         view! {
                             <tr class="align-top">
-                                <td class="whitespace-nowrap px-3 py-2 tabular-nums">{format_datetime(e.at_ms.div_euclid(1000), offset)}</td>
+                                <td class="whitespace-nowrap px-3 py-2 tabular-nums">{format_when(e.at_ms.div_euclid(1000), offset, w.locale())}</td>
                                 <td class="px-3 py-2">{e.username.clone()}</td>
-                                <td class="px-3 py-2">{e.action.clone()}<span class="block text-xs text-slate-600">{e.kind.clone()}</span></td>
+                                <td class="px-3 py-2">{audit_action(w, &e.action)}<span class="block text-xs text-slate-600">{audit_kind(w, &e.kind)}</span></td>
                                 <td class="px-3 py-2">{task}</td>
                                 <td class="px-3 py-2">
-                                    <span class=if ok { "font-medium text-emerald-700" } else { "font-medium text-slate-700" }>{e.outcome.clone()}</span>
+                                    <span class=if ok { "font-medium text-emerald-700" } else { "font-medium text-slate-700" }>{audit_outcome(w, &e.outcome)}</span>
                                     <p class="max-w-md text-xs text-slate-600">{e.detail.clone()}</p>
                                 </td>
                                 <td class="hidden max-w-xs px-3 py-2 text-xs text-slate-600 lg:table-cell">
@@ -166,10 +170,10 @@ fn AuditBody(page: AuditPage, q: AuditQuery) -> impl IntoView {
                 </tbody>
             </table>
             </ScrollRegion>
-            {empty.then(|| view! { <p class="px-3 py-8 text-center text-sm text-slate-600">"No entries match these filters."</p> })}
+            {empty.then(|| view! { <p class="px-3 py-8 text-center text-sm text-slate-600">{w.t(T::NoEntries).to_string()}</p> })}
             {next.map(|href| view! {
-                <nav aria-label="Pages" class="border-t border-slate-200 px-3 py-2 text-right text-sm">
-                    <a href=href rel="next" class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">"Older →"</a>
+                <nav aria-label=w.t(T::Pages).to_string() class="border-t border-slate-200 px-3 py-2 text-right text-sm">
+                    <a href=href rel="next" class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">{w.t(T::OlderNext).to_string()}</a>
                 </nav>
             })}
         </Panel>

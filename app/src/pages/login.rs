@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Login;
 use crate::error::AppError;
+use crate::i18n::{T, words};
 use crate::ui::query::safe_next;
 
 /// `/login`: a plain form, so signing in works with or without the WebAssembly.
@@ -15,36 +16,37 @@ pub fn LoginPage() -> impl IntoView {
     let (next, err) = query.with_untracked(|q| (q.get("next"), q.get("__err")));
     // The error comes back in the URL, which anyone can craft: show only this page's own
     // sentences, never text taken from the link.
-    let error: Option<&'static str> =
-        err.map(|e| match ServerFnUrlError::<AppError>::decode_err(&e) {
-            AppError::Throttled => "Too many attempts. Try again in a few minutes.",
-            AppError::Internal | AppError::Network { .. } => {
-                "Signing in failed on the server. Please try again."
-            }
-            _ => "Wrong username or password.",
-        });
+    let w = words();
+    let error = err.map(|e| {
+        w.t(match ServerFnUrlError::<AppError>::decode_err(&e) {
+            AppError::Throttled => T::SignInThrottled,
+            AppError::Internal | AppError::Network { .. } => T::SignInFailedServer,
+            _ => T::SignInWrong,
+        })
+        .to_string()
+    });
     let next = safe_next(next.as_deref());
     let input = "rounded border border-slate-300 px-3 py-2";
     view! {
-        <Title text="Sign in" />
+        <Title text=w.t(T::SignInTitle).to_string() />
         <div class="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-            <h1 class="text-xl font-semibold">"Sign in to Pushdeck"</h1>
-            <p class="mt-1 text-sm text-slate-600">"The console for your TPNS push tasks."</p>
+            <h1 class="text-xl font-semibold">{w.t(T::SignInHeading).to_string()}</h1>
+            <p class="mt-1 text-sm text-slate-600">{w.t(T::SignInTagline).to_string()}</p>
             {error.map(|e| view! {
                 <p role="alert" class="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e}</p>
             })}
             <form method="post" action=Login::PATH class="mt-4 flex flex-col gap-3">
                 <input type="hidden" name="next" value=next />
                 <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Username"
+                    {w.t(T::Username).to_string()}
                     <input name="username" autocomplete="username" required=true autofocus=true class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Password"
+                    {w.t(T::Password).to_string()}
                     <input name="password" type="password" autocomplete="current-password" required=true class=input />
                 </label>
                 <button type="submit" class="mt-2 rounded bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800">
-                    "Sign in"
+                    {w.t(T::SignInButton).to_string()}
                 </button>
             </form>
         </div>

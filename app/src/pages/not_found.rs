@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::{T, words};
+
 /// The page for any path the console does not know; answers 404.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -8,19 +10,20 @@ pub fn NotFound() -> impl IntoView {
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
         resp.set_status(http::StatusCode::NOT_FOUND);
     }
+    let w = words();
     view! {
-        <Title text="Page not found" />
+        <Title text=w.t(T::NotFoundTitle).to_string() />
         <div class="mx-auto max-w-lg py-16 text-center">
             <p class="text-sm font-semibold text-sky-700">"404"</p>
-            <h1 class="mt-2 text-2xl font-semibold">"Page not found"</h1>
+            <h1 class="mt-2 text-2xl font-semibold">{w.t(T::NotFoundTitle).to_string()}</h1>
             <p class="mt-2 text-slate-600">
-                "There is nothing at this address. It may have been mistyped, or the task may belong to another app."
+                {w.t(T::NotFoundBody).to_string()}
             </p>
             <a
                 href="/tasks"
                 class="mt-6 inline-block rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800"
             >
-                "Go to the Task List"
+                {w.t(T::GoToTaskList).to_string()}
             </a>
         </div>
     }

@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::tasks::task_details;
 use crate::error::AppError;
+use crate::i18n::{T, Words, words};
 use crate::islands::task_details::TaskDetailsView;
 use crate::ui::click_fields::ClickFields;
 use crate::ui::components::{PageHeader, error_banner};
@@ -24,9 +25,11 @@ pub fn TaskDetails() -> impl IntoView {
         move || key.get(),
         |(app, push_id)| task_details(app, push_id),
     );
+    let w = words();
+    let loading = w.t(T::LoadingTask).to_string();
     view! {
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading the task…"</p> }>
-            {move || Suspend::new(async move {
+        <Suspense fallback=move || view! { <p class="text-sm text-slate-600">{loading.clone()}</p> }>
+            {move || { let w = w; Suspend::new(async move {
                 let (confirm, done, err) = query.with_untracked(|q| (q.get("confirm"), q.get("done"), q.get("__err")));
                 // Only an action's own name travels on to the island, never a link's other text.
                 let known = |a: Option<String>| {
@@ -35,32 +38,32 @@ pub fn TaskDetails() -> impl IntoView {
                 let (confirm, done) = (known(confirm), known(done));
                 // A plain form post the server refused comes back with the error in the URL.
                 let error: Option<String> =
-                    err.map(|e| from_link(ServerFnUrlError::<AppError>::decode_err(&e)).to_string());
+                    err.map(|e| crate::ui::components::error_text(w, &from_link(w, ServerFnUrlError::<AppError>::decode_err(&e))));
                 match detail.await {
                     Ok(d) => {
                         let title = format!("{} · {}", d.row.title, d.row.push_id);
                         // Android: the override dialog's click-action fields, rendered here
                         // (server only) and placed in the dialog by the island.
                         let click = (d.row.platform == crate::domain::Platform::Android).then(|| {
-                            view! { <ClickFields kind=d.click_kind.clone() target=d.click_target.clone() /> }
+                            view! { <ClickFields kind=d.click_kind.clone() target=d.click_target.clone() w=w /> }
                         });
                         view! {
                             <Title text=title />
-                            <nav aria-label="Breadcrumb" class="mb-3 text-sm text-slate-600">
-                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 underline underline-offset-2 hover:decoration-2">"Task List"</a>
+                            <nav aria-label=w.t(T::Breadcrumb).to_string() class="mb-3 text-sm text-slate-600">
+                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::NavTaskList).to_string()}</a>
                                 " / "<span class="font-mono">{d.row.push_id.clone()}</span>
                             </nav>
-                            <TaskDetailsView detail=d confirm error done>{click}</TaskDetailsView>
+                            <TaskDetailsView detail=d confirm error done w=w>{click}</TaskDetailsView>
                         }.into_any()
                     }
                     Err(e) => view! {
-                        <Title text="Task" />
-                        <PageHeader title="Push details".to_string() />
-                        {error_banner(&e)}
-                        <p class="mt-3 text-sm"><a href="/tasks" class="text-sky-700 underline underline-offset-2 hover:decoration-2">"Back to the Task List"</a></p>
+                        <Title text=w.t(T::PushDetails).to_string() />
+                        <PageHeader title=w.t(T::PushDetails).to_string() />
+                        {error_banner(w, &e)}
+                        <p class="mt-3 text-sm"><a href="/tasks" class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::BackToTaskList).to_string()}</a></p>
                     }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -68,58 +71,49 @@ pub fn TaskDetails() -> impl IntoView {
 /// An error carried in the URL (`?__err=`, a refused plain form post) may come from a crafted
 /// link: keep its kind and numbers, and say it in this console's own words, never the link's.
 /// (With JavaScript the dialog shows the server's answer itself, which carries more detail.)
-pub fn from_link(e: AppError) -> AppError {
+pub fn from_link(w: Words, e: AppError) -> AppError {
+    let say = |k: T| w.t(k).to_string();
     match e {
         AppError::NotFound { .. } => AppError::NotFound {
-            what: "The task".into(),
+            what: say(T::TheTask),
         },
         AppError::Validation { field, .. } => {
             let message = match field.as_str() {
-                "typed_confirmation" => "Type the task's push ID exactly to confirm.",
-                "choice" => {
-                    "Choose what happens on devices that cannot replace a notification: Continue delivery or Abort for these devices."
-                }
-                "click" | "url" | "intent" => {
-                    "Choose what the notification opens; a web address starts with https:// or http://."
-                }
-                "title" | "content" => {
-                    "Enter a title (up to 200 characters) and content (up to 2,000 characters)."
-                }
-                _ => "The request was incomplete or malformed.",
+                "typed_confirmation" => T::LinkTypePushId,
+                "choice" => T::LinkChoose,
+                "click" | "url" | "intent" => T::LinkClick,
+                "title" | "content" => T::LinkTitleContent,
+                _ => T::ErrMalformed,
             };
             AppError::Validation {
                 field,
-                message: message.into(),
+                message: say(message),
             }
         }
         AppError::Forbidden { .. } => AppError::Forbidden {
-            message: "Your role does not allow this action.".into(),
+            message: say(T::LinkForbidden),
         },
         AppError::Conflict { .. } => AppError::Conflict {
-            message: "Somebody else acted on this task first; the action history shows who and when."
-                .into(),
+            message: say(T::LinkConflict),
             by: None,
             at: None,
         },
         AppError::NotAllowed { .. } => AppError::NotAllowed {
-            reason: "The action is not possible on this task now; the disabled button says why."
-                .into(),
+            reason: say(T::LinkNotAllowed),
         },
         AppError::Upstream { code, .. } => AppError::Upstream {
             code,
-            message: format!("TPNS refused the action (code {code}). The task was not changed."),
+            message: w.f(T::LinkUpstream, &[("code", &code.to_string())]),
         },
         AppError::UpstreamUnavailable { .. } => AppError::UpstreamUnavailable {
-            message: "TPNS did not answer. Whether the action happened is unknown; Pushdeck keeps checking and the action history will show the outcome."
-                .into(),
+            message: say(T::LinkUnavailable),
         },
         AppError::RateLimited { retry_at, .. } => AppError::RateLimited {
-            message: "The upstream query budget for this hour is spent.".into(),
+            message: say(T::LinkBudget),
             retry_at,
         },
         AppError::Network { .. } => AppError::Network {
-            message: "The server's answer could not be read. Reload the page and try again."
-                .into(),
+            message: say(T::ErrNetwork),
         },
         fixed @ (AppError::Unauthorized | AppError::Throttled | AppError::Internal) => fixed,
     }
@@ -161,17 +155,21 @@ mod tests {
                 message: planted.into(),
             },
         ];
+        let w = Words::new(crate::i18n::Locale::En);
         for e in cases {
             let kind = std::mem::discriminant(&e);
-            let safe = from_link(e);
+            let safe = from_link(w, e);
             assert_eq!(std::mem::discriminant(&safe), kind);
             assert!(!format!("{safe:?}").contains("555"), "{safe:?}");
         }
         assert_eq!(
-            from_link(AppError::Upstream {
-                code: 1008007,
-                message: planted.into()
-            })
+            from_link(
+                w,
+                AppError::Upstream {
+                    code: 1008007,
+                    message: planted.into()
+                }
+            )
             .to_string(),
             "TPNS refused the action (code 1008007). The task was not changed."
         );

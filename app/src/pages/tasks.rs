@@ -6,6 +6,7 @@ use crate::api::tasks::list_tasks;
 use crate::domain::{Audience, Platform, Status};
 use crate::dto::{TaskPage, TaskQuery};
 use crate::error::AppError;
+use crate::i18n::{T, Words, words};
 use crate::islands::task_table::TaskTable;
 use crate::ui::components::{PageHeader, Panel, error_banner};
 use crate::ui::query::{task_list_href, task_query};
@@ -29,13 +30,15 @@ pub fn TaskList() -> impl IntoView {
         task_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     });
     let page = Resource::new(move || query.get(), list_tasks);
+    let w = words();
+    let loading = w.t(T::LoadingTasks).to_string();
     view! {
-        <Title text="Task List" />
-        <Suspense fallback=|| view! { <p class="text-sm text-slate-600">"Loading tasks…"</p> }>
-            {move || Suspend::new(async move {
+        <Title text=w.t(T::NavTaskList).to_string() />
+        <Suspense fallback=move || view! { <p class="text-sm text-slate-600">{loading.clone()}</p> }>
+            {move || { let w = w; Suspend::new(async move {
                 let q = query.get_untracked();
                 match page.await {
-                    Ok(page) => view! { <TaskListBody page q /> }.into_any(),
+                    Ok(page) => view! { <TaskListBody page q w /> }.into_any(),
                     Err(e) => {
                         // A filter the server cannot use: offer the same list without it.
                         let mut without = q.clone();
@@ -51,28 +54,30 @@ pub fn TaskList() -> impl IntoView {
                         }
                         let retry = (without != q).then(|| view! {
                             <p class="mt-3 text-sm">
-                                <a href=task_list_href(&without) class="text-sky-700 underline underline-offset-2 hover:decoration-2">"Show the Task List without this filter"</a>
+                                <a href=task_list_href(&without) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::WithoutThisFilter).to_string()}</a>
                             </p>
                         });
                         view! {
-                            <PageHeader title="Task List".to_string() />
-                            {error_banner(&e)}
+                            <PageHeader title=w.t(T::NavTaskList).to_string() />
+                            {error_banner(w, &e)}
                             {retry}
                         }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
 
 #[component]
-fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
-    let subtitle = format!(
-        "{} · {} · {}. Newest first unless sorted otherwise.",
-        page.app.name,
-        page.app.platform.label(),
-        page.app.access_point
+fn TaskListBody(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
+    let subtitle = w.f(
+        T::TaskListSubtitle,
+        &[
+            ("app", &page.app.name),
+            ("platform", w.platform(page.app.platform)),
+            ("point", &page.app.access_point),
+        ],
     );
     let budget = page.budget.clone();
     let mut next_q = q.clone();
@@ -85,26 +90,26 @@ fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
     let rows = page.rows.len();
     // "Previous" and "next" follow the sort order.
     let (prev_label, next_label) = if q.oldest_first {
-        ("← Older", "Newer →")
+        (T::OlderPrev, T::NewerNext)
     } else {
-        ("← Newer", "Older →")
+        (T::NewerPrev, T::OlderNext)
     };
+    let (prev_label, next_label) = (w.t(prev_label).to_string(), w.t(next_label).to_string());
     view! {
-        <PageHeader title="Task List".to_string() subtitle=subtitle>
-            <p class="text-xs text-slate-600" title="TPNS allows 200 query calls an hour per endpoint and app">
-                {format!(
-                    "Upstream query budget left this hour: {} record · {} statistics calls (of {})",
-                    budget.record_left,
-                    budget.stats_left,
-                    budget.per_hour,
-                )}
+        <PageHeader title=w.t(T::NavTaskList).to_string() subtitle=subtitle>
+            <p class="text-xs text-slate-600" title=w.t(T::BudgetTooltip).to_string()>
+                {w.f(T::BudgetLeft, &[
+                    ("record", &budget.record_left.to_string()),
+                    ("stats", &budget.stats_left.to_string()),
+                    ("of", &budget.per_hour.to_string()),
+                ])}
             </p>
         </PageHeader>
-        <FilterBar page=page.clone() q=q.clone() />
+        <FilterBar page=page.clone() q=q.clone() w=w />
         <Panel class="mt-3 overflow-hidden">
-            <TaskTable page />
-            <nav aria-label="Pages" class="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
-                <span class="text-slate-600">{format!("{rows} tasks on this page")}</span>
+            <TaskTable page w=w />
+            <nav aria-label=w.t(T::Pages).to_string() class="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
+                <span class="text-slate-600">{w.f(T::TasksOnPage, &[("n", &rows.to_string())])}</span>
                 <div class="flex gap-2">
                     {has_prev.then(|| view! {
                         <a class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50" href=task_list_href(&prev_q) rel="prev">{prev_label}</a>
@@ -121,7 +126,7 @@ fn TaskListBody(page: TaskPage, q: TaskQuery) -> impl IntoView {
 /// The filters: a plain GET form, so they work before (and without) the WebAssembly and live in
 /// the URL.
 #[component]
-fn FilterBar(page: TaskPage, q: TaskQuery) -> impl IntoView {
+fn FilterBar(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
     let count = |s: Status| {
         page.status_counts
             .iter()
@@ -138,12 +143,12 @@ fn FilterBar(page: TaskPage, q: TaskQuery) -> impl IntoView {
         <form method="get" action="/tasks" class="rounded-md border border-slate-200 bg-white p-3 shadow-sm" role="search">
             <input type="hidden" name="app" value=page.app.id.clone() />
             <fieldset>
-                <legend class="text-xs font-medium uppercase tracking-wide text-slate-600">"Status"</legend>
+                <legend class="text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::StatusColumn).to_string()}</legend>
                 <div class="mt-1 flex flex-wrap gap-1.5">
                     {statuses.into_iter().map(|(s, n, checked)| view! {
                         <label class="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-slate-300 px-2.5 py-0.5 text-sm has-[:checked]:border-sky-600 has-[:checked]:bg-sky-50 has-[:checked]:text-sky-800">
                             <input type="checkbox" name="status" value=s.slug() checked=checked class="accent-sky-600" />
-                            {s.label()}
+                            {w.status(s).to_string()}
                             <span class="tabular-nums text-slate-600">{n.to_string()}</span>
                         </label>
                     }).collect_view()}
@@ -151,45 +156,45 @@ fn FilterBar(page: TaskPage, q: TaskQuery) -> impl IntoView {
             </fieldset>
             <div class="mt-3 flex flex-wrap items-end gap-3">
                 <label class="flex min-w-56 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
-                    "Search"
-                    <input type="search" name="q" value=q.q.clone().unwrap_or_default() placeholder="Push ID, title or content" class=input />
+                    {w.t(T::Search).to_string()}
+                    <input type="search" name="q" value=q.q.clone().unwrap_or_default() placeholder=w.t(T::SearchPlaceholder).to_string() class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    "Platform"
+                    {w.t(T::Platform).to_string()}
                     <select name="platform" class=input>
-                        <option value="">"Any"</option>
+                        <option value="">{w.t(T::Any).to_string()}</option>
                         {Platform::ALL.into_iter().map(|p| view! {
-                            <option value=p.slug() selected=q.platform == Some(p)>{p.label()}</option>
+                            <option value=p.slug() selected=q.platform == Some(p)>{w.platform(p).to_string()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    "Audience"
+                    {w.t(T::Audience).to_string()}
                     <select name="audience" class=input>
-                        <option value="">"Any"</option>
+                        <option value="">{w.t(T::Any).to_string()}</option>
                         {Audience::ALL.into_iter().map(|a| view! {
-                            <option value=a.upstream() selected=q.audience == Some(a)>{a.label()}</option>
+                            <option value=a.upstream() selected=q.audience == Some(a)>{w.audience(a).to_string()}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    "Created from"
+                    {w.t(T::CreatedFrom).to_string()}
                     <input type="date" name="from" value=q.created_from.clone().unwrap_or_default() class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    "Created to"
+                    {w.t(T::CreatedTo).to_string()}
                     <input type="date" name="to" value=q.created_to.clone().unwrap_or_default() class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    "Sort"
+                    {w.t(T::Sort).to_string()}
                     <select name="sort" class=input>
-                        <option value="">"Newest first"</option>
-                        <option value="oldest" selected=q.oldest_first>"Oldest first"</option>
+                        <option value="">{w.t(T::NewestFirst).to_string()}</option>
+                        <option value="oldest" selected=q.oldest_first>{w.t(T::OldestFirst).to_string()}</option>
                     </select>
                 </label>
                 <div class="flex gap-2">
-                    <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">"Apply filters"</button>
-                    <a href=format!("/tasks?app={}", crate::ui::query::encode(&page.app.id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">"Reset"</a>
+                    <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::ApplyFilters).to_string()}</button>
+                    <a href=format!("/tasks?app={}", crate::ui::query::encode(&page.app.id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset).to_string()}</a>
                 </div>
             </div>
         </form>

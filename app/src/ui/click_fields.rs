@@ -7,18 +7,20 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::{T, Words};
+
 const INPUT: &str = "rounded border border-slate-300 px-2 py-1 font-mono text-sm";
 
 /// The fields, filled with the original's click action: `kind` is `app`, `url`, `intent`, or
 /// empty when TPNS's record does not say (then "As the original" is offered and chosen).
 #[component]
-pub fn ClickFields(kind: String, target: String) -> impl IntoView {
+pub fn ClickFields(kind: String, target: String, w: Words) -> impl IntoView {
     let known = !kind.is_empty();
     let kinds = [
-        ("", "As the original"),
-        ("app", "Open the app"),
-        ("url", "Open a web page"),
-        ("intent", "Open an intent"),
+        ("", w.t(T::ClickAsOriginal).to_string()),
+        ("app", w.t(T::ClickOpenApp).to_string()),
+        ("url", w.t(T::ClickOpenUrl).to_string()),
+        ("intent", w.t(T::ClickOpenIntent).to_string()),
     ];
     let radios = kinds
         .into_iter()
@@ -44,20 +46,20 @@ pub fn ClickFields(kind: String, target: String) -> impl IntoView {
     };
     view! {
         <fieldset class="flex flex-col gap-2 rounded-md border border-slate-200 p-3 text-sm">
-            <legend class="px-1 font-semibold">"When tapped"</legend>
+            <legend class="px-1 font-semibold">{w.t(T::WhenTapped).to_string()}</legend>
             <div class="flex flex-wrap gap-x-4 gap-y-1">{radios}</div>
             <label class="flex flex-col gap-1">
-                "Web address (for a web page)"
+                {w.t(T::WebAddressField).to_string()}
                 <input name="url" type="text" inputmode="url" maxlength="2048" autocomplete="off"
                     spellcheck="false" placeholder="https://" class=INPUT value=url />
             </label>
             <label class="flex flex-col gap-1">
-                "Intent (for an intent)"
+                {w.t(T::IntentField).to_string()}
                 <input name="intent" type="text" maxlength="2048" autocomplete="off"
                     spellcheck="false" class=INPUT value=intent />
             </label>
             <p class="text-xs text-slate-600">
-                "Huawei devices take the notification's parameters from the intent, so it follows the choice: a web page drops the old intent."
+                {w.t(T::HuaweiIntentNote).to_string()}
             </p>
         </fieldset>
     }

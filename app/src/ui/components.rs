@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 
 use crate::domain::fmt::{percent, thousands};
-use crate::domain::time::{format_datetime, format_offset};
+use crate::domain::time::{format_offset, format_when};
 use crate::domain::{Action, Status, Tone};
+use crate::error::AppError;
+use crate::i18n::{T, Words};
 
 /// A page heading with an optional line under it.
 #[component]
@@ -47,13 +49,13 @@ pub fn tone_classes(tone: Tone) -> &'static str {
 }
 
 /// The status badge: the friendly name in its colour, or the action in flight.
-pub fn status_badge(status: Status, in_flight: Option<Action>) -> impl IntoView {
+pub fn status_badge(w: Words, status: Status, in_flight: Option<Action>) -> impl IntoView + use<> {
     let (label, classes) = match in_flight {
         Some(a) => (
-            a.in_flight_label(),
+            w.in_flight(a).to_string(),
             "bg-violet-50 text-violet-700 ring-violet-600/20",
         ),
-        None => (status.label(), tone_classes(status.tone())),
+        None => (w.status(status).to_string(), tone_classes(status.tone())),
     };
     let dot = in_flight.is_some() || status == Status::Pushing;
     view! {
@@ -70,7 +72,7 @@ pub fn status_badge(status: Status, in_flight: Option<Action>) -> impl IntoView 
 }
 
 /// A thin progress bar with its numbers: `arrived / planned`.
-pub fn progress(arrived: u64, planned: u64) -> impl IntoView {
+pub fn progress(w: Words, arrived: u64, planned: u64) -> impl IntoView + use<> {
     let pct = percent(arrived, planned);
     view! {
         <div class="min-w-24">
@@ -80,7 +82,7 @@ pub fn progress(arrived: u64, planned: u64) -> impl IntoView {
                 aria-valuemin="0"
                 aria-valuemax="100"
                 aria-valuenow=pct.to_string()
-                aria-label=format!("{pct}% arrived")
+                aria-label=w.f(T::PctArrived, &[("pct", &pct.to_string())])
             >
                 <div class="h-full rounded bg-sky-500" style=format!("width: {pct}%")></div>
             </div>
@@ -91,30 +93,33 @@ pub fn progress(arrived: u64, planned: u64) -> impl IntoView {
     }
 }
 
-/// A time in the console's zone, with the zone in a tooltip.
-pub fn time_text(ts: i64, offset: i32) -> impl IntoView {
+/// A time in the console's zone and the reader's conventions, with the zone in a tooltip.
+pub fn time_text(w: Words, ts: i64, offset: i32) -> impl IntoView + use<> {
     view! {
         <time class="whitespace-nowrap tabular-nums" title=format_offset(offset)>
-            {format_datetime(ts, offset)}
+            {format_when(ts, offset, w.locale())}
         </time>
     }
 }
 
 /// A time for a dense table: the date above the clock.
-pub fn time_stacked(ts: i64, offset: i32) -> impl IntoView {
-    let full = format_datetime(ts, offset);
-    let (date, clock) = full.split_at(10);
+pub fn time_stacked(w: Words, ts: i64, offset: i32) -> impl IntoView + use<> {
+    let full = format_when(ts, offset, w.locale());
+    let date = crate::domain::time::format_day(ts, offset, w.locale());
+    let clock = full[date.len()..]
+        .trim_start_matches([',', ' '])
+        .to_string();
     view! {
         <time class="block whitespace-nowrap text-xs tabular-nums leading-tight" title=format!("{full} {}", format_offset(offset))>
-            {date.to_string()}
-            <span class="block text-slate-600">{clock.trim().to_string()}</span>
+            {date}
+            <span class="block text-slate-600">{clock}</span>
         </time>
     }
 }
 
 /// A label and its value in a description list.
 #[component]
-pub fn Field(label: &'static str, children: Children) -> impl IntoView {
+pub fn Field(#[prop(into)] label: String, children: Children) -> impl IntoView {
     view! {
         <div class="min-w-0">
             <dt class="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
@@ -123,11 +128,24 @@ pub fn Field(label: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// What an error says to the reader: the server's sentence (written in the reader's language),
+/// or this console's own for the errors the browser itself meets.
+pub fn error_text(w: Words, err: &AppError) -> String {
+    match err {
+        AppError::Unauthorized => w.t(T::ErrSignIn).to_string(),
+        AppError::Throttled => w.t(T::SignInThrottled).to_string(),
+        AppError::Internal => w.t(T::ErrInternal).to_string(),
+        AppError::Network { .. } => w.t(T::ErrNetwork).to_string(),
+        AppError::NotFound { what } => w.f(T::ErrNotFound, &[("what", what)]),
+        other => other.to_string(),
+    }
+}
+
 /// An error banner for a failed request.
-pub fn error_banner(err: &crate::error::AppError) -> impl IntoView {
+pub fn error_banner(w: Words, err: &AppError) -> impl IntoView + use<> {
     view! {
         <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {err.to_string()}
+            {error_text(w, err)}
         </div>
     }
 }
@@ -138,7 +156,7 @@ pub const SCROLL_REGION: &str = "overflow-x-auto focus-visible:outline-2 focus-v
 /// A table that may scroll sideways on a narrow screen: a named region that takes focus, so it
 /// can be scrolled by keyboard too (WCAG 2.1.1) even when nothing inside it is focusable.
 #[component]
-pub fn ScrollRegion(label: &'static str, children: Children) -> impl IntoView {
+pub fn ScrollRegion(#[prop(into)] label: String, children: Children) -> impl IntoView {
     view! {
         <div
             role="region"

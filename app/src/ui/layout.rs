@@ -3,6 +3,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::api::auth::{Logout, current_session};
 use crate::dto::{AppInfo, SessionInfo};
+use crate::i18n::{Locale, T, Words, words};
 use leptos::server_fn::ServerFn;
 
 /// The page frame: the top bar with navigation, the app switcher and the signed-in user, then
@@ -11,13 +12,14 @@ use leptos::server_fn::ServerFn;
 pub fn Layout(children: Children) -> impl IntoView {
     let session = Resource::new(|| (), |_| current_session());
     let query = use_query_map();
+    let w = words();
     view! {
         <HydrationMarker />
         <a
             href="#main"
             class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
         >
-            "Skip to content"
+            {w.t(T::SkipToContent).to_string()}
         </a>
         <header class="bg-slate-900 text-slate-100 shadow">
             <div class="mx-auto flex max-w-[1440px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
@@ -30,6 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </span>
                     <span>"Pushdeck"</span>
                 </a>
+                <LanguageSwitch w />
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let s: SessionInfo = session.await.unwrap_or_default();
@@ -41,20 +44,20 @@ pub fn Layout(children: Children) -> impl IntoView {
                         s.user.map(|user| {
                             let is_admin = user.role == crate::domain::Role::Admin;
                             view! {
-                                <nav aria-label="Main" class="flex items-center gap-1 text-sm">
-                                    <NavLink href="/tasks" label="Task List" />
-                                    <NavLink href="/audit" label="Audit log" />
-                                    {is_admin.then(|| view! { <NavLink href="/admin" label="Admin" /> })}
+                                <nav aria-label=w.t(T::NavMain).to_string() class="flex items-center gap-1 text-sm">
+                                    <NavLink href="/tasks" label=w.t(T::NavTaskList).to_string() />
+                                    <NavLink href="/audit" label=w.t(T::NavAudit).to_string() />
+                                    {is_admin.then(|| view! { <NavLink href="/admin" label=w.t(T::NavAdmin).to_string() /> })}
                                 </nav>
                                 <div class="ml-auto flex flex-wrap items-center gap-3 text-sm">
-                                    <AppSwitcherForm apps=s.apps.clone() selected />
-                                    <span class="text-slate-300" title="Signed in">
+                                    <AppSwitcherForm apps=s.apps.clone() selected w />
+                                    <span class="text-slate-300" title=w.t(T::SignedIn).to_string()>
                                         {user.username.clone()}
-                                        <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{user.role.as_str()}</span>
+                                        <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{w.role(user.role).to_string()}</span>
                                     </span>
                                     <form method="post" action=Logout::PATH>
                                         <button type="submit" class="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white">
-                                            "Sign out"
+                                            {w.t(T::SignOut).to_string()}
                                         </button>
                                     </form>
                                 </div>
@@ -83,7 +86,7 @@ fn HydrationMarker() -> impl IntoView {
 }
 
 #[component]
-fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
+fn NavLink(href: &'static str, label: String) -> impl IntoView {
     let location = use_location();
     let current = location.pathname.get_untracked().starts_with(href);
     view! {
@@ -105,11 +108,11 @@ fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
 /// WebAssembly has loaded, choosing an app navigates at once and the button hides (by CSS, on
 /// the `data-hydrated` mark): only the change handler ships to the browser, not the form.
 #[component]
-fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String) -> impl IntoView {
+fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String, w: Words) -> impl IntoView {
     view! {
         <form method="get" action="/tasks" class="flex items-center gap-2">
             <label for="app-switcher" class="text-slate-400">
-                "App"
+                {w.t(T::AppLabel).to_string()}
             </label>
             <GoOnChange>
                 <select
@@ -123,7 +126,7 @@ fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String) -> impl IntoView {
                             let is_sel = a.id == selected;
                             view! {
                                 <option value=a.id.clone() selected=is_sel>
-                                    {format!("{} · {}", a.name, a.platform.label())}
+                                    {format!("{} · {}", a.name, w.platform(a.platform))}
                                 </option>
                             }
                         })
@@ -134,8 +137,44 @@ fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String) -> impl IntoView {
                 type="submit"
                 class="rounded bg-slate-700 px-2 py-1 text-slate-100 hover:bg-slate-600 [[data-hydrated]_&]:hidden"
             >
-                "Go"
+                {w.t(T::Go).to_string()}
             </button>
+        </form>
+    }
+}
+
+/// The language switch: a plain form that posts the choice to `/lang` (remembered in a cookie
+/// and, once signed in, with the user); the server sends the reader back to the page the form
+/// was on (its `Referer`), so the page never repeats its own address into the form. Each language is named in
+/// itself, so a reader finds their own whichever language the page is in.
+#[component]
+fn LanguageSwitch(w: Words) -> impl IntoView {
+    let current = w.locale();
+    view! {
+        <form method="post" action="/lang" class="order-last flex items-center gap-1 text-xs sm:order-none">
+            <span class="sr-only">{w.t(T::Language).to_string()}</span>
+            {Locale::ALL
+                .into_iter()
+                .map(|l| {
+                    let on = l == current;
+                    view! {
+                        <button
+                            type="submit"
+                            name="lang"
+                            value=l.code()
+                            lang=l.tag()
+                            aria-pressed=if on { "true" } else { "false" }
+                            class=if on {
+                                "rounded bg-slate-700 px-2 py-1 text-white"
+                            } else {
+                                "rounded px-2 py-1 text-slate-300 underline underline-offset-2 hover:bg-slate-800 hover:text-white"
+                            }
+                        >
+                            {l.name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
         </form>
     }
 }

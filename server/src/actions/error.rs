@@ -22,13 +22,10 @@ pub enum ActionError {
         by: Option<String>,
         at: Option<i64>,
     },
-    /// TPNS refused the call; nothing changed.
-    #[error("TPNS refused {action} (code {code}): {message}. The task was not changed.")]
-    Upstream {
-        action: &'static str,
-        code: i64,
-        message: String,
-    },
+    /// TPNS refused the call; nothing changed. `message` is the whole sentence, TPNS's own
+    /// words and its code quoted in it.
+    #[error("{message}")]
+    Upstream { code: i64, message: String },
     /// TPNS did not answer, or is limiting requests: the sentence says whether the action may
     /// have happened.
     #[error("{0}")]

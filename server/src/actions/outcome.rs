@@ -1,6 +1,7 @@
 //! Calling TPNS and turning its answer into one settled, audited outcome.
 
 use app::dto::{ActionOutcome, ActionRequest};
+use app::i18n::{T, Words};
 use domain::{Action, Status};
 
 use super::override_push::{Called, OverridePlan, Pushed};
@@ -73,14 +74,15 @@ impl ActionService {
         intent: &Intent,
         (summary, result): Called,
     ) -> Result<ActionOutcome, ActionError> {
+        let w = Words::new(actor.locale);
         let action = req.action;
-        let label = action.label();
+        let label = w.action(action);
         let expected = action.expected_status();
         match result {
             Ok(pushed) => {
-                let mut message = self.status_sentence(action, expected);
+                let mut message = self.status_sentence(w, action, expected);
                 if let Some(p) = &pushed {
-                    message = format!("{message} The corrected message is task {}.", p.push_id);
+                    message.push_str(&w.f(T::SrvCorrectedIs, &[("id", &p.push_id)]));
                 }
                 let ending = Ending {
                     state: IntentState::Succeeded,
@@ -92,7 +94,7 @@ impl ActionService {
                     pushed: pushed.as_ref(),
                 };
                 if !self.settle(app, actor, req, intent, &ending).await? {
-                    return self.resolved_elsewhere(app, intent).await;
+                    return self.resolved_elsewhere(w, app, intent).await;
                 }
                 if let Some(p) = &pushed {
                     self.feed.publish(&app.id, &p.push_id).await;
@@ -120,8 +122,8 @@ impl ActionService {
                         message
                     } else {
                         format!(
-                            "{message} TPNS still shows it {}; Pushdeck keeps reading it.",
-                            status.label()
+                            "{message}{}",
+                            w.f(T::SrvStillShows, &[("status", w.status(status))])
                         )
                     },
                     new_push_id: pushed.map(|p| p.push_id),
@@ -135,9 +137,12 @@ impl ActionService {
                 if action != Action::Override
                     && self.read_upstream(app, &task.push_id).await == Some(expected)
                 {
-                    let message = format!(
-                        "{} — confirmed by reading the task back after: {answer}",
-                        self.status_sentence(action, expected)
+                    let message = w.f(
+                        T::SrvConfirmedByReadBack,
+                        &[
+                            ("sentence", &self.status_sentence(w, action, expected)),
+                            ("answer", &answer),
+                        ],
                     );
                     let ending = Ending {
                         state: IntentState::Succeeded,
@@ -149,7 +154,7 @@ impl ActionService {
                         pushed: None,
                     };
                     if !self.settle(app, actor, req, intent, &ending).await? {
-                        return self.resolved_elsewhere(app, intent).await;
+                        return self.resolved_elsewhere(w, app, intent).await;
                     }
                     return Ok(ActionOutcome {
                         app: app.id.clone(),
@@ -160,13 +165,9 @@ impl ActionService {
                         new_push_id: None,
                     });
                 }
-                let mut message = format!(
-                    "TPNS did not answer ({answer}). Whether {label} happened is unknown; Pushdeck keeps checking and the task's history will show the outcome."
-                );
+                let mut message = w.f(T::SrvNoAnswer, &[("answer", &answer), ("action", label)]);
                 if action == Action::Override {
-                    message.push_str(
-                        " Override stays disabled on this task until then: a second override could reach every device twice.",
-                    );
+                    message.push_str(w.t(T::SrvOverrideStaysDisabled));
                 }
                 let ending = Ending {
                     state: IntentState::Unknown,
@@ -178,7 +179,7 @@ impl ActionService {
                     pushed: None,
                 };
                 if !self.settle(app, actor, req, intent, &ending).await? {
-                    return self.resolved_elsewhere(app, intent).await;
+                    return self.resolved_elsewhere(w, app, intent).await;
                 }
                 Err(ActionError::Unavailable(message))
             }
@@ -192,9 +193,13 @@ impl ActionService {
                 // A refusal of a call whose effect is there: an earlier attempt (a retry after a
                 // lost answer) already took effect, and TPNS refused the repeat.
                 if action != Action::Override && status == Some(expected) {
-                    let message = format!(
-                        "{} TPNS refused the repeated call (code {code}: {upstream}) because the first one had already taken effect.",
-                        self.status_sentence(action, expected)
+                    let message = w.f(
+                        T::SrvRepeatRefused,
+                        &[
+                            ("sentence", &self.status_sentence(w, action, expected)),
+                            ("code", &code.to_string()),
+                            ("upstream", &upstream),
+                        ],
                     );
                     let answer = format!("ret_code {code}: {upstream}");
                     let ending = Ending {
@@ -207,7 +212,7 @@ impl ActionService {
                         pushed: None,
                     };
                     if !self.settle(app, actor, req, intent, &ending).await? {
-                        return self.resolved_elsewhere(app, intent).await;
+                        return self.resolved_elsewhere(w, app, intent).await;
                     }
                     return Ok(ActionOutcome {
                         app: app.id.clone(),
@@ -223,19 +228,23 @@ impl ActionService {
                 {
                     // A Cancel that lost the race against the send time.
                     let at = task.send_time.unwrap_or(task.push_time);
-                    ActionError::NotAllowed(format!(
-                        "Too late: this task started sending at {}. Cancel is only possible before the scheduled send time; you can Terminate it instead.",
-                        self.when(at)
-                    ))
+                    ActionError::NotAllowed(w.f(T::RefuseTooLate, &[("at", &self.when(w, at))]))
                 } else if e.kind() == UpstreamKind::RateLimited {
-                    ActionError::Unavailable(format!(
-                        "TPNS is limiting requests (code {code}: {upstream}). Nothing was changed; try again in a moment."
+                    ActionError::Unavailable(w.f(
+                        T::SrvRateLimited,
+                        &[("code", &code.to_string()), ("upstream", &upstream)],
                     ))
                 } else {
                     ActionError::Upstream {
-                        action: label,
                         code,
-                        message: upstream.clone(),
+                        message: w.f(
+                            T::SrvUpstreamRefused,
+                            &[
+                                ("action", label),
+                                ("code", &code.to_string()),
+                                ("upstream", &upstream),
+                            ],
+                        ),
                     }
                 };
                 let message = err.to_string();
@@ -250,7 +259,7 @@ impl ActionService {
                     pushed: None,
                 };
                 if !self.settle(app, actor, req, intent, &ending).await? {
-                    return self.resolved_elsewhere(app, intent).await;
+                    return self.resolved_elsewhere(w, app, intent).await;
                 }
                 Err(err)
             }
@@ -277,7 +286,9 @@ impl ActionService {
             pushed: None,
         };
         if !self.settle(app, actor, req, intent, &ending).await? {
-            return self.resolved_elsewhere(app, intent).await;
+            return self
+                .resolved_elsewhere(Words::new(actor.locale), app, intent)
+                .await;
         }
         self.feed.publish(&app.id, &req.push_id).await;
         Err(err)
@@ -317,13 +328,14 @@ impl ActionService {
     /// with that outcome, which is the audited one.
     pub(super) async fn resolved_elsewhere(
         &self,
+        w: Words,
         app: &UpstreamApp,
         intent: &Intent,
     ) -> Result<ActionOutcome, ActionError> {
         match self.store.intent_by_key(&intent.idempotency_key).await? {
-            Some(now) => self.outcome_of(app, &now).await,
+            Some(now) => self.outcome_of(w, app, &now).await,
             None => Err(ActionError::Unavailable(
-                "The action's record is missing; check the task's history.".into(),
+                w.t(T::SrvRecordMissing).to_string(),
             )),
         }
     }
@@ -348,6 +360,7 @@ impl ActionService {
     /// The outcome of an intent resolved earlier (a retried request).
     pub(super) async fn outcome_of(
         &self,
+        w: Words,
         app: &UpstreamApp,
         intent: &Intent,
     ) -> Result<ActionOutcome, ActionError> {
@@ -372,9 +385,9 @@ impl ActionService {
             IntentState::Failed => Err(ActionError::NotAllowed(message)),
             IntentState::Unknown => Err(ActionError::Unavailable(message)),
             IntentState::Pending => Err(ActionError::Conflict {
-                message: format!(
-                    "This {} is still being carried out; its outcome will show on the task.",
-                    intent.action.label()
+                message: w.f(
+                    T::SrvStillCarriedOut,
+                    &[("action", w.action(intent.action))],
                 ),
                 by: Some(intent.username.clone()),
                 at: Some(intent.created_at_ms / 1000),

@@ -5,6 +5,7 @@
 //! content and — on Android — the click action the operator corrected.
 
 use app::dto::ActionRequest;
+use app::i18n::{T, Words};
 use domain::{Audience, ClickAction, Platform, Status};
 use serde_json::{Map, Value, json};
 
@@ -41,6 +42,7 @@ impl ActionService {
     /// (an override without it would not reach the same devices).
     pub(super) async fn plan_override(
         &self,
+        w: Words,
         app: &UpstreamApp,
         stored: &StoredTask,
         req: &ActionRequest,
@@ -56,10 +58,7 @@ impl ActionService {
         let task = fresh.as_ref().unwrap_or(stored);
         let collapse_id = task.collapse_id.or(stored.collapse_id);
         let Some(collapse_id) = collapse_id else {
-            return Err(ActionError::NotAllowed(
-                "TPNS reports no collapse ID for this task, so it cannot be overridden; send a corrected push instead."
-                    .into(),
-            ));
+            return Err(ActionError::NotAllowed(w.t(T::SrvNoCollapseId).to_string()));
         };
         let title = req.title.clone().unwrap_or_default().trim().to_string();
         let content = req.content.clone().unwrap_or_default().trim().to_string();
@@ -79,9 +78,9 @@ impl ActionService {
             click,
         );
         if !reaches_the_same_audience(&body) {
-            return Err(ActionError::NotAllowed(format!(
-                "This task was pushed to {}, but Pushdeck has not read which one from TPNS, so an override could not reach the same devices. Refresh the task and try again.",
-                task.audience.noun()
+            return Err(ActionError::NotAllowed(w.f(
+                T::SrvAudienceUnread,
+                &[("audience", w.audience_noun(task.audience))],
             )));
         }
         let summary = format!(

@@ -20,6 +20,7 @@
 //! - Otherwise the intent is looked at again later, backing off per intent. Reads are counted in
 //!   the quota ledger under the reconciler's share of the people's reserve.
 
+use app::i18n::T;
 use domain::{Action, Status};
 
 use super::ActionService;
@@ -164,24 +165,30 @@ impl ActionService {
             };
             let evidence = self.evidence(app, &intent).await?;
             let only_if_unsent = matches!(evidence, Evidence::NotSent);
+            // Nobody is reading: the record is written in the console's default language.
+            let w = app::i18n::Words::new(domain::Locale::default());
+            let action = w.action(intent.action);
             let (state, outcome, audited, new_push_id) = match evidence {
                 Evidence::NotSent => (
                     IntentState::Failed,
-                    format!(
-                        "{} was not sent: the server carrying it out stopped before calling TPNS.",
-                        intent.action.label()
-                    ),
+                    w.f(T::SrvNotSentStopped, &[("action", action)]),
                     "failed (reconciled)",
                     None,
                 ),
                 Evidence::Happened { new_push_id } => {
-                    let mut s = format!(
-                        "{} — reconciled: TPNS shows the task {}.",
-                        self.status_sentence(intent.action, intent.action.expected_status()),
-                        intent.action.expected_status().label()
+                    let expected = intent.action.expected_status();
+                    let mut s = w.f(
+                        T::SrvReconciledHappened,
+                        &[
+                            (
+                                "sentence",
+                                &self.status_sentence(w, intent.action, expected),
+                            ),
+                            ("status", w.status(expected)),
+                        ],
                     );
                     if let Some(new) = &new_push_id {
-                        s.push_str(&format!(" The corrected message is task {new}."));
+                        s.push_str(&w.f(T::SrvCorrectedIs, &[("id", new)]));
                     }
                     (
                         IntentState::Succeeded,
@@ -192,20 +199,18 @@ impl ActionService {
                 }
                 Evidence::DidNotHappen { status } => (
                     IntentState::Failed,
-                    format!(
-                        "{} did not take effect — reconciled: TPNS shows the task {}.",
-                        intent.action.label(),
-                        status.label()
+                    w.f(
+                        T::SrvReconciledNotHappened,
+                        &[("action", action), ("status", w.status(status))],
                     ),
                     "failed (reconciled)",
                     None,
                 ),
                 Evidence::Gone => (
                     IntentState::Failed,
-                    format!(
-                        "TPNS no longer knows task {} (1008015: deleted, or older than the month TPNS keeps), so whether {} took effect cannot be read any more.",
-                        intent.push_id,
-                        intent.action.label()
+                    w.f(
+                        T::SrvReconciledGone,
+                        &[("id", &intent.push_id), ("action", action)],
                     ),
                     "failed (reconciled)",
                     None,

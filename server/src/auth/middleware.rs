@@ -4,9 +4,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::Locale;
 
 use super::service::AuthService;
 use crate::store::users::User;
@@ -28,6 +29,7 @@ fn is_public(path: &str) -> bool {
         || path == "/readyz"
         || path == "/favicon.svg"
         || path == "/keys.js"
+        || path == "/lang"
         || path.starts_with("/pkg/")
         || path.starts_with("/api/login")
 }
@@ -79,6 +81,8 @@ pub async fn authenticate(
             return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
         }
     }
+    let locale = request_locale(req.headers(), user.as_ref());
+    req.extensions_mut().insert(locale);
     req.extensions_mut().insert(Caller {
         user,
         ip,
@@ -87,18 +91,37 @@ pub async fn authenticate(
     next.run(req).await
 }
 
+/// The language a request is answered in (`server/docs/i18n.md`): the signed-in user's choice,
+/// else this browser's cookie, else the first of ours its `Accept-Language` names, else English.
+pub fn request_locale(headers: &HeaderMap, user: Option<&User>) -> Locale {
+    user.and_then(|u| u.locale)
+        .or_else(|| cookie(headers, super::LANG_COOKIE).and_then(|v| Locale::from_code(&v)))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::negotiate)
+        })
+        .unwrap_or_default()
+}
+
 fn is_state_changing(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 fn token(req: &Request) -> Option<String> {
-    req.headers()
+    cookie(req.headers(), super::COOKIE)
+}
+
+/// The value of the cookie `name`, if the request carries a non-empty one.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == super::COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
         .filter(|v| !v.is_empty())
 }

@@ -235,6 +235,17 @@ impl AuthService {
         )
     }
 
+    /// The `Set-Cookie` value that remembers this browser's language for a year. Not
+    /// `HttpOnly`-sensitive (it holds `en` or `zh`), but sent the same way as the session's.
+    pub fn lang_cookie(&self, locale: domain::Locale) -> String {
+        format!(
+            "{}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+            super::LANG_COOKIE,
+            locale.code(),
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+    }
+
     /// The `Set-Cookie` value that removes the session cookie.
     pub fn clear_cookie(&self) -> String {
         format!(

@@ -2,6 +2,7 @@
 
 use app::dto::{AdminOverview, AuditPage, AuditQuery, NewUser};
 use app::error::AppError;
+use app::i18n::{T, Words};
 use domain::Action;
 use domain::time::parse_date;
 use http::request::Parts;
@@ -19,19 +20,21 @@ const AUDIT_PAGE: i64 = 100;
 pub(super) fn require_admin(req: &Parts) -> Result<(&User, &Caller), AppError> {
     let (user, caller) = signed_in(req)?;
     if user.role != Role::Admin {
-        return Err(AppError::forbidden("Only admins can manage users."));
+        return Err(AppError::forbidden(
+            super::words(req).t(T::SrvOnlyAdminsManage),
+        ));
     }
     Ok((user, caller))
 }
 
 /// A refused user change as the browser sees it.
-fn user_error(e: UserError) -> AppError {
+fn user_error(w: Words, e: UserError) -> AppError {
     match e {
-        UserError::Invalid { field, message } => AppError::validation(field, message),
+        UserError::Invalid { field, message } => AppError::validation(field, message).in_words(w),
         // Not named: a crafted request cannot put text of its own in the answer.
-        UserError::NotFound(_) => AppError::not_found("The user"),
+        UserError::NotFound(_) => AppError::not_found(w.t(T::TheUser)),
         UserError::Exists(name) => AppError::Conflict {
-            message: format!("A user named {name} already exists."),
+            message: w.f(T::SrvUserExists, &[("name", &name)]),
             by: None,
             at: None,
         },
@@ -136,7 +139,7 @@ impl ConsoleService {
         Ok(self.services.auth.clear_cookie())
     }
 
-    pub(super) async fn audit_page(&self, q: &AuditQuery) -> Result<AuditPage, AppError> {
+    pub(super) async fn audit_page(&self, w: Words, q: &AuditQuery) -> Result<AuditPage, AppError> {
         let s = &self.services;
         let offset = s.config.utc_offset_minutes();
         let day = |field: &str, v: &Option<String>| -> Result<Option<i64>, AppError> {
@@ -144,7 +147,9 @@ impl ConsoleService {
                 None => Ok(None),
                 Some(v) => parse_date(v, offset)
                     .map(|d| Some(d * 1000))
-                    .ok_or_else(|| AppError::validation(field, super::tasks::date_refusal(field))),
+                    .ok_or_else(|| {
+                        AppError::validation(field, super::tasks::date_refusal(w, field))
+                    }),
             }
         };
         let filter = AuditFilter {
@@ -198,8 +203,10 @@ impl ConsoleService {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn create_user(
         &self,
+        w: Words,
         admin: &User,
         caller: &Caller,
         username: String,
@@ -207,7 +214,7 @@ impl ConsoleService {
         permissions: Vec<Action>,
         password: Option<String>,
     ) -> Result<NewUser, AppError> {
-        let role = valid_role(&role_name).map_err(user_error)?;
+        let role = valid_role(&role_name).map_err(|e| user_error(w, e))?;
         let (user, generated) = self
             .services
             .users
@@ -219,7 +226,7 @@ impl ConsoleService {
                 Password::from_input(password),
             )
             .await
-            .map_err(user_error)?;
+            .map_err(|e| user_error(w, e))?;
         Ok(NewUser {
             username: user.username,
             generated_password: generated,
@@ -228,22 +235,24 @@ impl ConsoleService {
 
     pub(super) async fn change_user(
         &self,
+        w: Words,
         admin: &User,
         caller: &Caller,
         username: String,
         role_name: String,
         permissions: Vec<Action>,
     ) -> Result<(), AppError> {
-        let role = valid_role(&role_name).map_err(user_error)?;
+        let role = valid_role(&role_name).map_err(|e| user_error(w, e))?;
         self.services
             .users
             .set_role(&changer(admin, caller), &username, role, &permissions)
             .await
-            .map_err(user_error)
+            .map_err(|e| user_error(w, e))
     }
 
     pub(super) async fn disable(
         &self,
+        w: Words,
         admin: &User,
         caller: &Caller,
         username: String,
@@ -252,11 +261,12 @@ impl ConsoleService {
             .users
             .disable(&changer(admin, caller), &username)
             .await
-            .map_err(user_error)
+            .map_err(|e| user_error(w, e))
     }
 
     pub(super) async fn enable(
         &self,
+        w: Words,
         admin: &User,
         caller: &Caller,
         username: String,
@@ -265,13 +275,14 @@ impl ConsoleService {
             .users
             .enable(&changer(admin, caller), &username)
             .await
-            .map_err(user_error)
+            .map_err(|e| user_error(w, e))
     }
 
     /// A new password typed by the admin (at least 12 characters) or, left empty, generated
     /// and answered once.
     pub(super) async fn reset_password(
         &self,
+        w: Words,
         admin: &User,
         caller: &Caller,
         username: String,
@@ -286,7 +297,7 @@ impl ConsoleService {
                 Password::from_input(password),
             )
             .await
-            .map_err(user_error)?;
+            .map_err(|e| user_error(w, e))?;
         Ok(NewUser {
             username,
             generated_password: generated,

@@ -1,6 +1,7 @@
 //! Mapping service errors to what the browser may see.
 
 use app::error::AppError;
+use app::i18n::{T, Words};
 
 use crate::actions::ActionError;
 use crate::sync::SyncError;
@@ -11,43 +12,42 @@ pub fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-pub(super) fn action_error(e: ActionError) -> AppError {
+pub(super) fn action_error(w: Words, e: ActionError) -> AppError {
     match e {
-        ActionError::NotFound(id) => AppError::not_found(format!("Task {id}")),
-        ActionError::Validation { field, message } => AppError::validation(field, message),
+        ActionError::NotFound(id) => AppError::not_found(w.f(T::SrvTaskNamed, &[("id", &id)])),
+        ActionError::Validation { field, message } => {
+            AppError::validation(field, message).in_words(w)
+        }
         ActionError::NotAllowed(reason) => AppError::NotAllowed { reason },
         ActionError::Conflict { message, by, at } => AppError::Conflict { message, by, at },
-        ActionError::Upstream { code, .. } => AppError::Upstream {
-            code,
-            message: e.to_string(),
-        },
+        ActionError::Upstream { code, message } => AppError::Upstream { code, message },
         ActionError::Unavailable(message) => AppError::UpstreamUnavailable { message },
         ActionError::Store(s) => internal(s),
     }
 }
 
-pub(super) fn sync_error(e: SyncError) -> AppError {
+pub(super) fn sync_error(w: Words, e: SyncError) -> AppError {
     match e {
         SyncError::Budget { retry_at_ms } => AppError::RateLimited {
-            message: "The upstream query budget for this hour is spent; the task will be refreshed when it allows."
-                .into(),
+            message: w.t(T::SrvBudgetSpent).to_string(),
             retry_at: Some(retry_at_ms / 1000),
         },
+        // TPNS's own words (and the client's account of a failed call) are quoted as they are.
         SyncError::Upstream(u) => match u.code() {
             Some(code) => AppError::Upstream {
                 code,
-                message: format!("{u}. Nothing was changed."),
+                message: w.f(
+                    T::SrvUpstreamNothingChanged,
+                    &[("upstream", &u.to_string())],
+                ),
             },
             None => AppError::UpstreamUnavailable {
-                message: format!("{u}. Nothing was changed; try again in a moment."),
+                message: w.f(T::SrvUpstreamTryAgain, &[("upstream", &u.to_string())]),
             },
         },
         SyncError::Store(s) => internal(s),
         SyncError::ClockOff => AppError::NotAllowed {
-            reason: "This Pushdeck server's clock differs from its database's, so it does not \
-                     read TPNS now. Try again in a minute; if it persists, tell whoever runs \
-                     Pushdeck."
-                .into(),
+            reason: w.t(T::SrvClockOffRead).to_string(),
         },
     }
 }

@@ -1,5 +1,6 @@
 //! The Task List and push details.
 
+use app::i18n::{T, Words};
 use std::sync::Arc;
 
 use app::dto::{TaskDetail, TaskPage, TaskQuery};
@@ -22,6 +23,7 @@ const WATCH_MS: i64 = 60_000;
 impl ConsoleService {
     pub(super) async fn page(
         &self,
+        w: Words,
         app: &Arc<UpstreamApp>,
         user: &User,
         q: &TaskQuery,
@@ -33,7 +35,7 @@ impl ConsoleService {
                 None => Ok(None),
                 Some(v) => parse_date(v, offset)
                     .map(Some)
-                    .ok_or_else(|| AppError::validation(field, date_refusal(field))),
+                    .ok_or_else(|| AppError::validation(field, date_refusal(w, field))),
             }
         };
         let created_from = date("from", &q.created_from)?;
@@ -41,20 +43,14 @@ impl ConsoleService {
         if let (Some(f), Some(u)) = (created_from, created_until)
             && f >= u
         {
-            return Err(AppError::validation(
-                "to",
-                "The end date is before the start date.",
-            ));
+            return Err(AppError::validation("to", w.t(T::SrvEndBeforeStart)));
         }
         let cursor = |v: &Option<String>| -> Result<Option<Cursor>, AppError> {
             match v {
                 None => Ok(None),
-                Some(c) => Cursor::decode(c).map(Some).ok_or_else(|| {
-                    AppError::validation(
-                        "after",
-                        "That page link is broken; start again from the first page.",
-                    )
-                }),
+                Some(c) => Cursor::decode(c)
+                    .map(Some)
+                    .ok_or_else(|| AppError::validation("after", w.t(T::SrvBrokenPageLink))),
             }
         };
         let page = match (cursor(&q.after)?, cursor(&q.before)?) {
@@ -103,7 +99,7 @@ impl ConsoleService {
                 .tasks
                 .iter()
                 .map(|t| {
-                    let mut r = view::row(t, now);
+                    let mut r = view::row(w, t, now);
                     r.content = first_line(&r.content, 160);
                     r
                 })
@@ -118,6 +114,7 @@ impl ConsoleService {
 
     pub(super) async fn details(
         &self,
+        w: Words,
         app: &Arc<UpstreamApp>,
         user: &User,
         push_id: &str,
@@ -129,7 +126,10 @@ impl ConsoleService {
             .await
             .map_err(internal)?
             .ok_or_else(|| {
-                AppError::not_found(format!("{} of {}", task_named(push_id), app.name))
+                AppError::not_found(w.f(
+                    T::SrvTaskOfApp,
+                    &[("task", &task_named(w, push_id)), ("app", &app.name)],
+                ))
             })?;
         s.store
             .watch_task(&app.id, push_id, s.clock.now_ms() + WATCH_MS)
@@ -143,7 +143,12 @@ impl ConsoleService {
         let now = s.clock.now();
         let click = task.click_action();
         Ok(TaskDetail {
-            cannot_replace: view::cannot_replace(task.platform, &channels, app.huawei_legacy_share),
+            cannot_replace: view::cannot_replace(
+                w,
+                task.platform,
+                &channels,
+                app.huawei_legacy_share,
+            ),
             recall_reach: view::recall_reach(&channels),
             click_kind: click
                 .as_ref()
@@ -155,14 +160,14 @@ impl ConsoleService {
                 .unwrap_or_default()
                 .to_string(),
             app: app.info(),
-            row: view::row(&task, now),
+            row: view::row(w, &task, now),
             expire_secs: task.expire_secs,
             collapse_id: task.collapse_id,
             overrides: task.overrides_push_id.clone(),
             overridden_by: task.overridden_by_push_id.clone(),
             channels: channels
                 .iter()
-                .map(|(code, n)| (domain::channel_label(code), *n))
+                .map(|(code, n)| (w.channel(code), *n))
                 .collect(),
             stats_synced_at: task.stats_synced_at.map(|ms| ms / 1000),
             history: s
@@ -181,12 +186,13 @@ impl ConsoleService {
 
     pub(super) async fn refresh(
         &self,
+        w: Words,
         app: &Arc<UpstreamApp>,
         push_id: &str,
     ) -> Result<(), AppError> {
         // Only a push ID is sent to TPNS (and spends a query call).
         if domain::PushId::parse(push_id).is_none() {
-            return Err(AppError::validation("push_id", "This is not a push ID."));
+            return Err(AppError::validation("push_id", w.t(T::SrvNotAPushId)));
         }
         match self
             .services
@@ -195,32 +201,31 @@ impl ConsoleService {
             .await
         {
             Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(AppError::not_found(format!(
-                "{} at TPNS (it may be older than TPNS's one-month window)",
-                task_named(push_id)
-            ))),
-            Err(e) => Err(sync_error(e)),
+            Ok(None) => Err(AppError::not_found(
+                w.f(T::SrvNotAtTpns, &[("task", &task_named(w, push_id))]),
+            )),
+            Err(e) => Err(sync_error(w, e)),
         }
     }
 }
 
 /// A task named in an error: by its push ID only when the text from the link is one, so that
 /// a crafted link cannot put a sentence of its own under Pushdeck's name.
-fn task_named(push_id: &str) -> String {
+fn task_named(w: Words, push_id: &str) -> String {
     match domain::PushId::parse(push_id) {
-        Some(id) => format!("Task {id}"),
-        None => "The task".to_string(),
+        Some(id) => w.f(T::SrvTaskNamed, &[("id", &id.to_string())]),
+        None => w.t(T::TheTask).to_string(),
     }
 }
 
 /// The refusal of a date from the URL or a form, naming the field, never its text.
-pub(super) fn date_refusal(field: &str) -> String {
-    let which = match field {
-        "from" => "The “from” date",
-        "to" => "The “to” date",
-        _ => "The date",
-    };
-    format!("{which} is not a date like 2026-11-27 (from 1970 on).")
+pub(super) fn date_refusal(w: Words, field: &str) -> String {
+    let which = w.t(match field {
+        "from" => T::SrvFromDate,
+        "to" => T::SrvToDate,
+        _ => T::SrvTheDate,
+    });
+    w.f(T::SrvNotADate, &[("which", which)])
 }
 
 /// The first line of `text`, at most `max` characters.

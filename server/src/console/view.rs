@@ -1,12 +1,13 @@
 //! Stored tasks turned into what the browser sees.
 
 use app::dto::{CannotReplace, TaskRow};
+use app::i18n::{T, Words};
 use domain::fmt::thousands;
-use domain::{Channel, Counters, Platform, channel_label};
+use domain::{Channel, Counters, Platform};
 
 use crate::store::tasks::StoredTask;
 
-pub fn row(t: &StoredTask, now: i64) -> TaskRow {
+pub fn row(w: Words, t: &StoredTask, now: i64) -> TaskRow {
     let synced = t.last_synced_at.map(|ms| ms.div_euclid(1000));
     let stale = t.is_stale(now);
     TaskRow {
@@ -14,7 +15,7 @@ pub fn row(t: &StoredTask, now: i64) -> TaskRow {
         title: t.title.clone(),
         content: t.content.clone(),
         audience: t.audience,
-        audience_summary: t.audience_summary.clone(),
+        audience_summary: w.audience_summary(&t.audience_summary, t.audience),
         platform: t.platform,
         message_type: t.message_type,
         created_at: t.created_at,
@@ -37,6 +38,7 @@ pub fn row(t: &StoredTask, now: i64) -> TaskRow {
 /// the share of Huawei below EMUI 10. TPNS reports Huawei as one channel; `huawei_legacy_share`
 /// of it is taken to be below EMUI 10.
 pub fn cannot_replace(
+    w: Words,
     platform: Platform,
     channels: &[(String, Counters)],
     huawei_legacy_share: f64,
@@ -51,16 +53,16 @@ pub fn cannot_replace(
             Some(Channel::Huawei) => (
                 legacy(n.planned),
                 legacy(n.arrived),
-                "Huawei below EMUI 10 (estimated)".to_string(),
+                w.t(T::SrvHuaweiLegacy).to_string(),
             ),
             Some(c) if c.replaces_in_place() => continue,
-            _ => (n.planned, n.arrived, channel_label(code)),
+            _ => (n.planned, n.arrived, w.channel(code)),
         };
         if planned == 0 {
             continue;
         }
         if !out.parts.is_empty() {
-            out.parts.push_str(", ");
+            out.parts.push_str(w.t(T::ListSeparator));
         }
         out.parts
             .push_str(&format!("{label} {}", thousands(planned)));
@@ -89,8 +91,22 @@ mod tests {
 
     #[test]
     fn a_row_says_whether_its_task_is_stale() {
-        assert!(row(&sample_task(Status::Completed, Some(3_600), NOW), NOW).stale);
-        assert!(!row(&sample_task(Status::Completed, Some(60), NOW), NOW).stale);
+        assert!(
+            row(
+                Words::new(domain::Locale::En),
+                &sample_task(Status::Completed, Some(3_600), NOW),
+                NOW
+            )
+            .stale
+        );
+        assert!(
+            !row(
+                Words::new(domain::Locale::En),
+                &sample_task(Status::Completed, Some(60), NOW),
+                NOW
+            )
+            .stale
+        );
     }
 
     #[test]
@@ -114,14 +130,27 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-        let r = cannot_replace(Platform::Android, &channels, 0.3);
+        let w = Words::new(domain::Locale::En);
+        let r = cannot_replace(w, Platform::Android, &channels, 0.3);
         assert_eq!(
             r.parts,
             "vivo 100, OPPO 50, Huawei below EMUI 10 (estimated) 300, Honor 30, FCM 20, newvendor 7"
         );
         assert_eq!(r.total, 100 + 50 + 300 + 30 + 20 + 7);
         assert_eq!(r.already_shown, 40 + 10 + 150 + 20 + 5 + 1);
-        assert_eq!(cannot_replace(Platform::Ios, &channels, 0.3).total, 0);
+        assert_eq!(cannot_replace(w, Platform::Ios, &channels, 0.3).total, 0);
+        let zh = cannot_replace(
+            Words::new(domain::Locale::Zh),
+            Platform::Android,
+            &channels,
+            0.3,
+        );
+        assert!(
+            zh.parts
+                .starts_with("vivo 100、OPPO 50、EMUI 10 以下的华为（估算） 300"),
+            "{}",
+            zh.parts
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Users, sessions and failed sign-ins.
 
-use domain::Action;
+use domain::{Action, Locale};
 use sqlx::Row;
 
 use super::{Store, StoreError};
@@ -17,6 +17,8 @@ pub struct User {
     /// subset; admins hold all; viewers none).
     pub permissions: Vec<Action>,
     pub disabled: bool,
+    /// The language they chose, if they did.
+    pub locale: Option<Locale>,
 }
 
 impl User {
@@ -25,8 +27,7 @@ impl User {
     }
 }
 
-const USER_COLUMNS: &str =
-    "user_id, username, role, perm_terminate, perm_recall, perm_override, perm_cancel, disabled";
+const USER_COLUMNS: &str = "user_id, username, role, perm_terminate, perm_recall, perm_override, perm_cancel, disabled, locale";
 
 fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     let role: String = r.try_get("role")?;
@@ -50,6 +51,11 @@ fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
         role,
         permissions,
         disabled: r.try_get::<i64, _>("disabled")? != 0,
+        // An unknown code (written by a newer version) reads as "not chosen".
+        locale: r
+            .try_get::<Option<String>, _>("locale")?
+            .as_deref()
+            .and_then(Locale::from_code),
     })
 }
 
@@ -127,6 +133,16 @@ impl Store {
         .await?;
         row.map(|r| Ok((user_from_row(&r)?, r.try_get::<String, _>("password_hash")?)))
             .transpose()
+    }
+
+    /// Remembers the language a user chose.
+    pub async fn set_locale(&self, user_id: i64, locale: Locale) -> Result<(), StoreError> {
+        sqlx::query("update users set locale = $1 where user_id = $2")
+            .bind(locale.code())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {

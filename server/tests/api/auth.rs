@@ -64,7 +64,9 @@ async fn judge(res: reqwest::Response) -> Cell {
             _ => Allowed,
         };
     }
-    if body.contains("Only admins can manage users.") || body.contains("Please sign in.") {
+    // As a page shows it (the island's words carry every sentence, so the bare text is not
+    // enough).
+    if body.contains(">Only admins can manage users.<") || body.contains(">Please sign in.<") {
         return Refused;
     }
     Allowed

@@ -7,6 +7,7 @@ mod auth;
 mod exactly_once;
 mod fuzz;
 mod helpers;
+mod i18n;
 mod logs;
 mod markup;
 mod parsers;

@@ -42,10 +42,7 @@ fn scheduled() -> TaskFacts {
 fn refused(action: Action, t: &TaskFacts, c: &RuleContext) -> RefusalKind {
     match check(action, t, c) {
         Ok(()) => panic!("{action:?} was allowed on {t:?}"),
-        Err(r) => {
-            assert!(!r.message.is_empty());
-            r.kind
-        }
+        Err(r) => r.kind,
     }
 }
 
@@ -70,10 +67,7 @@ fn terminate_is_refused_for_ios_tasks_with_the_reason() {
     };
     let r = check(Action::Terminate, &t, &ctx()).unwrap_err();
     assert_eq!(r.kind, RefusalKind::Platform);
-    assert_eq!(
-        r.message,
-        "Terminate is not supported for iOS tasks: TPNS cannot stop queued iOS deliveries."
-    );
+    assert_eq!(r.reason, Reason::Ios(Action::Terminate));
 }
 
 #[test]
@@ -100,8 +94,11 @@ fn terminate_is_allowed_for_all_account_list_and_tag_audiences_only() {
         ..pushing()
     };
     assert_eq!(
-        check(Action::Terminate, &t, &ctx()).unwrap_err().message,
-        "Terminate is only supported for tasks pushed to all devices, an account list or a tag; this task was pushed to a single device."
+        check(Action::Terminate, &t, &ctx()).unwrap_err().reason,
+        Reason::Audience {
+            action: Action::Terminate,
+            actual: Audience::Token
+        }
     );
 }
 
@@ -122,7 +119,13 @@ fn terminate_is_refused_outside_pushing_and_completed() {
         );
     }
     let r = check(Action::Terminate, &scheduled(), &ctx()).unwrap_err();
-    assert!(r.message.contains("Use Cancel Push"), "{}", r.message);
+    assert_eq!(
+        r.reason,
+        Reason::Status {
+            action: Action::Terminate,
+            status: Status::Scheduled
+        }
+    );
 }
 
 #[test]
@@ -191,10 +194,7 @@ fn recall_is_refused_where_the_upstream_reports_it_unavailable() {
     };
     let r = check(Action::Recall, &pushing(), &c).unwrap_err();
     assert_eq!(r.kind, RefusalKind::RecallUnavailable);
-    assert_eq!(
-        r.message,
-        "Recall is not available for this app: TPNS has taken message recall offline."
-    );
+    assert_eq!(r.reason, Reason::RecallUnavailable);
 }
 
 // --- Override ----------------------------------------------------------------------------
@@ -315,10 +315,7 @@ fn cancel_after_the_send_time_is_refused_as_too_late_with_terminate_offered() {
     };
     let r = check(Action::Cancel, &t, &ctx()).unwrap_err();
     assert_eq!(r.kind, RefusalKind::TooLate);
-    assert_eq!(
-        r.message,
-        "Too late: this task started sending at 2026-11-27 19:59:55 UTC+8. Cancel is only possible before the scheduled send time; you can Terminate it instead."
-    );
+    assert_eq!(r.reason, Reason::TooLate { started: NOW - 5 });
     // At the very second of the send time it is already too late.
     let due = TaskFacts {
         push_time: NOW,
@@ -355,7 +352,13 @@ fn cancel_is_refused_for_immediate_and_already_final_tasks() {
     };
     let r = check(Action::Cancel, &past, &ctx()).unwrap_err();
     assert_eq!(r.kind, RefusalKind::Status);
-    assert!(r.message.contains("Canceled"), "{}", r.message);
+    assert_eq!(
+        r.reason,
+        Reason::Status {
+            action: Action::Cancel,
+            status: Status::Canceled
+        }
+    );
 }
 
 // --- Every action ------------------------------------------------------------------------
@@ -371,15 +374,6 @@ fn an_action_in_flight_blocks_every_action() {
             assert_eq!(refused(action, &t, &ctx()), RefusalKind::InFlight);
         }
     }
-}
-
-#[test]
-fn impact_sentences_quote_the_tasks_numbers() {
-    assert_eq!(
-        impact(Action::Terminate, 412_907, 0),
-        "Terminate stops delivery to about 412,907 devices that have not received it yet. This cannot be undone."
-    );
-    assert!(impact(Action::Recall, 10, 2_500).contains("about 2,500 devices where it is shown"));
 }
 
 // --- What was done already ---------------------------------------------------------------
@@ -405,8 +399,15 @@ fn a_task_overridden_by_pushdeck_refuses_another_override_naming_who_when_and_th
     let r = check(Action::Override, &t, &ctx()).unwrap_err();
     assert_eq!(r.kind, RefusalKind::AlreadyDone);
     assert_eq!(
-        r.message,
-        "lee already used Override on this task at 2026-11-27 19:50:00 UTC+8: the corrected message is task 3900000042. To correct it again, override task 3900000042."
+        r.reason,
+        Reason::AlreadyDone {
+            action: Action::Override,
+            first: Action::Override,
+            by: "lee".into(),
+            at: NOW - 600,
+            new_push_id: Some("3900000042".into()),
+            confirmed: true,
+        }
     );
     // The new task itself may be overridden again.
     assert_eq!(check(Action::Override, &pushing(), &ctx()), Ok(()));
@@ -420,8 +421,10 @@ fn an_override_whose_outcome_is_unknown_refuses_another_override_but_not_a_termi
     };
     let r = check(Action::Override, &t, &ctx()).unwrap_err();
     assert_eq!(r.kind, RefusalKind::AlreadyDone);
-    assert!(r.message.contains("unknown"), "{}", r.message);
-    assert!(r.message.contains("lee"), "{}", r.message);
+    assert!(
+        matches!(&r.reason, Reason::AlreadyDone { confirmed: false, by, .. } if by == "lee"),
+        "{r:?}"
+    );
     assert_eq!(check(Action::Terminate, &t, &ctx()), Ok(()));
 }
 
@@ -440,10 +443,8 @@ fn terminate_recall_and_cancel_are_not_repeated_once_confirmed() {
         let r = check(then, &t, &ctx()).unwrap_err();
         assert_eq!(r.kind, RefusalKind::AlreadyDone, "{first:?} then {then:?}");
         assert!(
-            r.message
-                .starts_with(&format!("lee already used {}", first.label())),
-            "{}",
-            r.message
+            matches!(r.reason, Reason::AlreadyDone { first: f, .. } if f == first),
+            "{r:?}"
         );
     }
     let t = TaskFacts {

@@ -1,5 +1,6 @@
 //! The command line: `serve` (the default), `sandbox`, `migrate` and `user`.
 
+use app::i18n::{T, Words};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -153,8 +154,10 @@ pub enum UserCommand {
 impl UserCommand {
     /// Carries the command out through the user service (validated and audited as on the Admin
     /// page); returns what to print.
-    pub async fn run(self, users: &UserService) -> Result<String, StartupError> {
+    pub async fn run(self, users: &UserService, w: Words) -> Result<String, StartupError> {
         let by = Changer::command_line();
+        let refused = |e| refused(w, e);
+        let permissions = |p| permissions(w, p);
         let done = match self {
             UserCommand::List => {
                 let mut out = String::new();
@@ -164,7 +167,11 @@ impl UserCommand {
                         u.username,
                         u.role.as_str(),
                         crate::users::permission_list(&u.permissions),
-                        if u.disabled { "disabled" } else { "" }
+                        if u.disabled {
+                            w.t(T::CliDisabledMark)
+                        } else {
+                            ""
+                        }
                     ));
                 }
                 return Ok(out.trim_end().to_string());
@@ -182,9 +189,13 @@ impl UserCommand {
                     .add(&by, &username, role, &perms, password)
                     .await
                     .map_err(refused)?;
+                let (name, role) = (u.username.as_str(), role.as_str());
                 match generated {
-                    Some(p) => format!("added {} ({}); password: {p}", u.username, role.as_str()),
-                    None => format!("added {} ({})", u.username, role.as_str()),
+                    Some(p) => w.f(
+                        T::CliAddedPassword,
+                        &[("name", name), ("role", role), ("password", &p)],
+                    ),
+                    None => w.f(T::CliAdded, &[("name", name), ("role", role)]),
                 }
             }
             UserCommand::SetRole {
@@ -197,15 +208,18 @@ impl UserCommand {
                     .set_role(&by, &username, role, &permissions(p)?)
                     .await
                     .map_err(refused)?;
-                format!("{username} is now {}", role.as_str())
+                w.f(
+                    T::CliRoleNow,
+                    &[("name", &username), ("role", role.as_str())],
+                )
             }
             UserCommand::Disable { username } => {
                 users.disable(&by, &username).await.map_err(refused)?;
-                format!("{username} is disabled; their sessions have ended")
+                w.f(T::CliDisabled, &[("name", &username)])
             }
             UserCommand::Enable { username } => {
                 users.enable(&by, &username).await.map_err(refused)?;
-                format!("{username} is enabled again")
+                w.f(T::CliEnabled, &[("name", &username)])
             }
             UserCommand::ResetPassword {
                 username,
@@ -217,10 +231,11 @@ impl UserCommand {
                     .await
                     .map_err(refused)?
                 {
-                    Some(p) => {
-                        format!("{username} has a new password: {p}; their sessions have ended")
-                    }
-                    None => format!("{username} has a new password; their sessions have ended"),
+                    Some(p) => w.f(
+                        T::CliNewPasswordShown,
+                        &[("name", &username), ("password", &p)],
+                    ),
+                    None => w.f(T::CliNewPassword, &[("name", &username)]),
                 }
             }
         };
@@ -228,23 +243,39 @@ impl UserCommand {
     }
 }
 
-fn refused(e: UserError) -> StartupError {
+fn refused(w: Words, e: UserError) -> StartupError {
     match e {
         UserError::Store(e) => StartupError::Store(e),
+        UserError::Invalid { message, .. } => StartupError::Other(
+            app::i18n::known_sentence(message)
+                .map_or(message, |k| w.t(k))
+                .to_string(),
+        ),
+        UserError::NotFound(name) => StartupError::Other(w.f(T::CliNoSuchUser, &[("name", &name)])),
+        UserError::Exists(name) => StartupError::Other(w.f(T::SrvUserExists, &[("name", &name)])),
         other => StartupError::Other(other.to_string()),
     }
 }
 
-fn permissions(p: Option<Vec<String>>) -> Result<Vec<Action>, StartupError> {
+/// The language of the command line's messages: `PUSHDECK_LANG`, else the terminal's locale
+/// (`LC_ALL`, `LC_MESSAGES`, `LANG`: `zh_CN.UTF-8` is Chinese), else English.
+pub fn cli_locale(var: impl Fn(&str) -> Option<String>) -> domain::Locale {
+    ["PUSHDECK_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| var(k).filter(|v| !v.is_empty()))
+        .next()
+        .and_then(|v| domain::Locale::from_code(&v))
+        .unwrap_or_default()
+}
+
+fn permissions(w: Words, p: Option<Vec<String>>) -> Result<Vec<Action>, StartupError> {
     match p {
         None => Ok(Action::ALL.to_vec()),
         Some(list) => list
             .iter()
             .map(|s| {
                 Action::from_slug(s.trim()).ok_or_else(|| {
-                    StartupError::Other(format!(
-                        "unknown permission `{s}`: use terminate, recall, override, cancel"
-                    ))
+                    StartupError::Other(w.f(T::CliUnknownPermission, &[("name", s.trim())]))
                 })
             })
             .collect(),
@@ -269,7 +300,8 @@ fn password(generate: bool) -> Result<Password, StartupError> {
 async fn user_command(config: Config, cmd: UserCommand) -> Result<(), StartupError> {
     let store = crate::startup::open_store(&config).await?;
     let users = UserService::new(store.clone(), tpns::clock::SharedClock::system());
-    let result = cmd.run(&users).await;
+    let w = Words::new(cli_locale(|k| std::env::var(k).ok()));
+    let result = cmd.run(&users, w).await;
     store.close().await;
     // A command's own output to the operator at the terminal, not a log line.
     println!("{}", result?);
@@ -360,4 +392,37 @@ fn fail(e: impl std::fmt::Display) -> ExitCode {
     let line = e.to_string().replace('\n', " ");
     eprintln!("error: {line}");
     ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod locale_tests {
+    use super::cli_locale;
+    use domain::Locale;
+
+    #[test]
+    fn the_command_line_speaks_the_terminals_language() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(cli_locale(env(&[("LANG", "zh_CN.UTF-8")])), Locale::Zh);
+        assert_eq!(cli_locale(env(&[("LANG", "C.UTF-8")])), Locale::En);
+        assert_eq!(cli_locale(env(&[])), Locale::En);
+        assert_eq!(
+            cli_locale(env(&[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")])),
+            Locale::En
+        );
+        assert_eq!(
+            cli_locale(env(&[("LANG", "en_US.UTF-8"), ("PUSHDECK_LANG", "zh")])),
+            Locale::Zh
+        );
+        assert_eq!(
+            cli_locale(env(&[("LC_ALL", ""), ("LANG", "zh_TW")])),
+            Locale::Zh
+        );
+    }
 }

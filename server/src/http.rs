@@ -155,9 +155,10 @@ pub struct CsvQuery {
     push_id: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// `en`: English column names whatever the reader's language.
+    headers: Option<String>,
 }
 
-/// `/audit.csv`: the filtered audit log, every page of it.
 /// The language switch's form.
 #[derive(serde::Deserialize)]
 pub struct LangForm {
@@ -196,9 +197,13 @@ pub async fn set_language(
     res
 }
 
+/// `/audit.csv`: the filtered audit log, every page of it. The header row is in the reader's
+/// language; `headers=en` asks for the English one whatever the reader's language, for scripts
+/// (`server/docs/i18n.md`). The values are the log's own (action and outcome codes, TPNS's words).
 pub async fn audit_csv(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Extension(locale): Extension<domain::Locale>,
     Query(q): Query<CsvQuery>,
 ) -> Response {
     if caller.user.is_none() {
@@ -226,8 +231,13 @@ pub async fn audit_csv(
         until_ms: to.flatten().map(|d| (d + 86_400) * 1000),
         before_id: None,
     };
-    let mut out = String::from(
-        "id,time,user,ip,kind,action,app,push_id,request,upstream_answer,outcome,detail\n",
+    let locale = match q.headers.as_deref() {
+        Some(h) => domain::Locale::from_code(h).unwrap_or_default(),
+        None => locale,
+    };
+    let mut out = format!(
+        "{}\n",
+        app::i18n::Words::new(locale).t(app::i18n::T::CsvHeader)
     );
     loop {
         let page = match state.services.store.audit_page(&filter, 1000).await {

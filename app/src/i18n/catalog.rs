@@ -404,5 +404,18 @@ catalog! {
         SummaryDevice => "{n} device", "{n} 台设备";
         SummaryAccounts => "{n} accounts", "{n} 个账号";
         SummaryAccount => "{n} account", "{n} 个账号";
+        CsvHeader => "id,time,user,ip,kind,action,app,push_id,request,upstream_answer,outcome,detail", "编号,时间,用户,地址,类别,操作,应用,推送ID,请求,上游答复,结果,详情";
+
+        // --- The command line (`pushdeck user …`; the language of LANG or PUSHDECK_LANG) ----
+        CliAdded => "added {name} ({role})", "已添加 {name}（{role}）";
+        CliAddedPassword => "added {name} ({role}); password: {password}", "已添加 {name}（{role}）；密码：{password}";
+        CliRoleNow => "{name} is now {role}", "{name} 现在是 {role}";
+        CliDisabled => "{name} is disabled; their sessions have ended", "{name} 已停用，其会话已结束";
+        CliEnabled => "{name} is enabled again", "{name} 已重新启用";
+        CliNewPasswordShown => "{name} has a new password: {password}; their sessions have ended", "{name} 的新密码：{password}；其会话已结束";
+        CliNewPassword => "{name} has a new password; their sessions have ended", "{name} 已设置新密码，其会话已结束";
+        CliNoSuchUser => "There is no user named {name}.", "没有名为 {name} 的用户。";
+        CliUnknownPermission => "unknown permission `{name}`: use terminate, recall, override, cancel", "未知权限 `{name}`：请使用 terminate、recall、override、cancel";
+        CliDisabledMark => "disabled", "已停用";
     }
 }

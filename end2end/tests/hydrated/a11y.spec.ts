@@ -29,6 +29,32 @@ async function expectAccessible(page: Page, what: string) {
   expect(result.passes.length, `${what}: rules that passed`).toBeGreaterThan(10);
 }
 
+// Both languages: Chinese text wraps and sizes differently, and its words name the controls.
+const LANGS = [
+  {
+    lang: "en",
+    locale: "en-US",
+    counters: /Counters as of/,
+    dialogs: [
+      ["Terminate", "Terminate this task"],
+      ["Override", "Override this task"],
+      ["Recall", "Recall this task"],
+    ],
+    cancel: ["Cancel Push", "Cancel the scheduled push"],
+  },
+  {
+    lang: "zh",
+    locale: "zh-CN",
+    counters: /数据截至/,
+    dialogs: [
+      ["终止", "终止此任务"],
+      ["覆盖", "覆盖此任务"],
+      ["撤回", "撤回此任务"],
+    ],
+    cancel: ["取消推送", "取消定时推送"],
+  },
+] as const;
+
 const MODES = ["hydrated", "server-rendered"] as const;
 type Mode = (typeof MODES)[number];
 
@@ -57,9 +83,10 @@ async function openDialog(page: Page, scope: ReturnType<Page["locator"]>, button
   return dialog;
 }
 
-for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
-  test(`every page and dialog meets WCAG 2.1 AA at ${label} px, ${mode}`, async ({ page, request }) => {
+for (const L of LANGS) for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
+  test(`every page and dialog meets WCAG 2.1 AA at ${label} px, ${mode}, ${L.lang}`, async ({ page, request }) => {
     test.setTimeout(120_000);
+    await page.context().setExtraHTTPHeaders({ "Accept-Language": L.locale });
     await useMode(page, mode);
     await page.setViewportSize(viewport);
     const all = await createTask(request, { audience: "all", title: "Spring sale: 30% off everything" });
@@ -73,15 +100,11 @@ for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
     // The push details, with TPNS's counters read (the override dialog counts devices by them).
     await expect(async () => {
       await page.goto(`/tasks/${all}?app=demo-android`);
-      await expect(page.getByText(/Counters as of/)).toBeVisible({ timeout: 1000 });
+      await expect(page.getByText(L.counters)).toBeVisible({ timeout: 1000 });
     }).toPass({ timeout: 30_000 });
     await settled(page, mode);
     await expectAccessible(page, "the push details");
-    for (const [button, name] of [
-      ["Terminate", "Terminate this task"],
-      ["Override", "Override this task"],
-      ["Recall", "Recall this task"],
-    ] as const) {
+    for (const [button, name] of L.dialogs) {
       await page.goto(`/tasks/${all}?app=demo-android`);
       await settled(page, mode);
       await openDialog(page, page.locator("main"), button, name);
@@ -89,7 +112,7 @@ for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
     }
     await page.goto(`/tasks/${scheduled}?app=demo-android`);
     await settled(page, mode);
-    await openDialog(page, page.locator("main"), "Cancel Push", "Cancel the scheduled push");
+    await openDialog(page, page.locator("main"), L.cancel[0], L.cancel[1]);
     await expectAccessible(page, "the Cancel Push dialog");
     await page.goto("/audit");
     await settled(page, mode);
@@ -99,8 +122,9 @@ for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
 
 test.describe("as an admin", () => {
   test.use({ storageState: ".auth/admin.json" });
-  for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
-    test(`the Admin page meets WCAG 2.1 AA at ${label} px, ${mode}`, async ({ page }) => {
+  for (const L of LANGS) for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
+    test(`the Admin page meets WCAG 2.1 AA at ${label} px, ${mode}, ${L.lang}`, async ({ page }) => {
+      await page.context().setExtraHTTPHeaders({ "Accept-Language": L.locale });
       await useMode(page, mode);
       await page.setViewportSize(viewport);
       await page.goto("/admin");
@@ -112,8 +136,9 @@ test.describe("as an admin", () => {
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
-  for (const [label, viewport] of VIEWPORTS) {
-    test(`the sign-in page meets WCAG 2.1 AA at ${label} px`, async ({ page }) => {
+  for (const L of LANGS) for (const [label, viewport] of VIEWPORTS) {
+    test(`the sign-in page meets WCAG 2.1 AA at ${label} px, ${L.lang}`, async ({ page }) => {
+      await page.context().setExtraHTTPHeaders({ "Accept-Language": L.locale });
       await page.setViewportSize(viewport);
       // The sign-in page has no islands: nothing hydrates.
       await page.goto("/login");

@@ -33,25 +33,58 @@ async function usedAndClosed(page: Page, dialog: Locator, opener: Locator) {
   await expect(opener).toBeFocused();
 }
 
-for (const [button, name, key] of [
-  ["Terminate", "Terminate this task", "Enter"],
-  ["Recall", "Recall this task", " "],
-  ["Override", "Override this task", "Enter"],
+for (const [lang, locale, dialogs] of [
+  [
+    "en",
+    "en-US",
+    [
+      ["Terminate", "Terminate this task", "Enter"],
+      ["Recall", "Recall this task", " "],
+      ["Override", "Override this task", "Enter"],
+    ],
+  ],
+  [
+    "zh",
+    "zh-CN",
+    [
+      ["终止", "终止此任务", "Enter"],
+      ["撤回", "撤回此任务", " "],
+      ["覆盖", "覆盖此任务", "Enter"],
+    ],
+  ],
 ] as const) {
-  test(`the ${button} dialog by keyboard: open, stay inside, close, focus back`, async ({ page, request }) => {
-    const id = await createTask(request, { audience: "tag" });
-    await findInTaskList(page, "demo-android", id);
-    await page.goto(`/tasks/${id}?app=demo-android`);
-    await waitHydrated(page);
-    const opener = page.locator("main").getByRole("button", { name: button, exact: true });
-    await tabTo(page, opener);
-    await page.keyboard.press(key === " " ? "Space" : key);
-    const dialog = page.getByRole("dialog", { name });
-    await expect(dialog).toBeVisible();
-    expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
-    await usedAndClosed(page, dialog, opener);
+  test.describe(`in ${lang}`, () => {
+    test.use({ locale });
+    for (const [button, name, key] of dialogs) {
+      test(`the ${button} dialog by keyboard: open, stay inside, close, focus back`, async ({ page, request }) => {
+        const id = await createTask(request, { audience: "tag" });
+        await findInTaskList(page, "demo-android", id);
+        await page.goto(`/tasks/${id}?app=demo-android`);
+        await waitHydrated(page);
+        const opener = page.locator("main").getByRole("button", { name: button, exact: true });
+        await tabTo(page, opener);
+        await page.keyboard.press(key === " " ? "Space" : key);
+        const dialog = page.getByRole("dialog", { name });
+        await expect(dialog).toBeVisible();
+        expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+        await usedAndClosed(page, dialog, opener);
+      });
+    }
   });
 }
+
+test.describe("in zh", () => {
+  test.use({ locale: "zh-CN" });
+  test("取消推送 from the Task List row by keyboard", async ({ page, request }) => {
+    const id = await createTask(request, { audience: "tag", sendInSecs: 3600 });
+    const row = await findInTaskList(page, "demo-android", id);
+    await waitHydrated(page);
+    const opener = row.getByRole("button", { name: "取消推送" });
+    await tabTo(page, opener, 200);
+    await page.keyboard.press("Space");
+    await usedAndClosed(page, page.getByRole("dialog", { name: "取消定时推送" }), opener);
+  });
+});
 
 test("Terminate by keyboard alone, from Tab to the new status", async ({ page, request }) => {
   const id = await createTask(request, { audience: "tag" });

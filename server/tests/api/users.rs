@@ -334,11 +334,20 @@ both_stores!(
     }
 );
 
-/// The real `pushdeck user …` on a database of its own.
+/// The real `pushdeck user …` on a database of its own, in English whatever this machine's
+/// locale.
 fn user(db_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    user_in("en", db_url, args, stdin)
+}
+
+fn user_in(lang: &str, db_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pushdeck"))
         .arg("user")
         .args(args)
+        .env("PUSHDECK_LANG", "")
+        .env("LC_ALL", "")
+        .env("LC_MESSAGES", "")
+        .env("LANG", lang)
         .env("PUSHDECK__DATABASE__URL", db_url)
         .env("PUSHDECK__LOG__FILTER", "error")
         .env("USER", "ops-oncall")
@@ -357,6 +366,33 @@ fn user(db_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_user_command_line_speaks_the_terminals_language() {
+    let db = TestDb::new(Db::Sqlite).await;
+    let (ok, out) = user_in(
+        "zh_CN.UTF-8",
+        &db.url,
+        &["add", "--username", "wang", "--role", "operator"],
+        Some("a-long-enough-password\n"),
+    );
+    assert!(ok, "{out}");
+    assert_eq!(out.trim(), "已添加 wang（operator）");
+    let (ok, out) = user_in(
+        "zh_CN.UTF-8",
+        &db.url,
+        &["add", "--username", "x", "--role", "viewer"],
+        Some("a-long-enough-password"),
+    );
+    assert!(!ok && out.contains("请使用 2–64 个字母"), "{out}");
+    let (ok, out) = user_in(
+        "zh_CN.UTF-8",
+        &db.url,
+        &["disable", "--username", "nobody"],
+        None,
+    );
+    assert!(!ok && out.contains("没有名为 nobody 的用户。"), "{out}");
 }
 
 #[tokio::test]

@@ -63,8 +63,16 @@ impl Words {
     }
 
     /// The text of `key`.
-    pub fn t(&self, key: T) -> &str {
-        self.texts.get(key as usize).map_or("", String::as_str)
+    pub fn t(&self, key: T) -> &'static str {
+        let texts: &'static [String] = self.texts;
+        texts.get(key as usize).map_or("", String::as_str)
+    }
+
+    /// The text of `key` as an owned string, for a view. Not inlined: a view calls it at every
+    /// text, and one call is smaller than a copy written out at each.
+    #[inline(never)]
+    pub fn s(&self, key: T) -> String {
+        self.t(key).to_string()
     }
 
     /// The text of `key` with its `{name}` placeholders filled in.
@@ -72,7 +80,7 @@ impl Words {
         fill(self.t(key), args)
     }
 
-    pub fn status(&self, s: Status) -> &str {
+    pub fn status(&self, s: Status) -> &'static str {
         self.t(match s {
             Status::Created => T::StatusCreated,
             Status::Scheduled => T::StatusScheduled,
@@ -87,7 +95,7 @@ impl Words {
         })
     }
 
-    pub fn action(&self, a: Action) -> &str {
+    pub fn action(&self, a: Action) -> &'static str {
         self.t(match a {
             Action::Terminate => T::Terminate,
             Action::Recall => T::Recall,
@@ -97,7 +105,7 @@ impl Words {
     }
 
     /// "Terminating…" and the like, for the badge of an action in flight.
-    pub fn in_flight(&self, a: Action) -> &str {
+    pub fn in_flight(&self, a: Action) -> &'static str {
         self.t(match a {
             Action::Terminate => T::Terminating,
             Action::Recall => T::Recalling,
@@ -106,14 +114,14 @@ impl Words {
         })
     }
 
-    pub fn platform(&self, p: Platform) -> &str {
+    pub fn platform(&self, p: Platform) -> &'static str {
         match p {
             Platform::Android => "Android",
             Platform::Ios => "iOS",
         }
     }
 
-    pub fn audience(&self, a: Audience) -> &str {
+    pub fn audience(&self, a: Audience) -> &'static str {
         self.t(match a {
             Audience::All => T::AudienceAll,
             Audience::Tag => T::AudienceTag,
@@ -127,7 +135,7 @@ impl Words {
     }
 
     /// The audience as the object of a sentence ("a tag"; in Chinese the same as its label).
-    pub fn audience_noun(&self, a: Audience) -> &str {
+    pub fn audience_noun(&self, a: Audience) -> &'static str {
         self.t(match a {
             Audience::All => T::NounAll,
             Audience::Tag => T::NounTag,
@@ -140,7 +148,7 @@ impl Words {
         })
     }
 
-    pub fn source(&self, s: Source) -> &str {
+    pub fn source(&self, s: Source) -> &'static str {
         self.t(match s {
             Source::Console => T::SourceConsole,
             Source::Api => T::SourceApi,
@@ -199,14 +207,14 @@ impl Words {
         stored.to_string()
     }
 
-    pub fn message_kind(&self, k: MessageKind) -> &str {
+    pub fn message_kind(&self, k: MessageKind) -> &'static str {
         self.t(match k {
             MessageKind::Notify => T::KindNotify,
             MessageKind::Message => T::KindMessage,
         })
     }
 
-    pub fn role(&self, r: Role) -> &str {
+    pub fn role(&self, r: Role) -> &'static str {
         self.t(match r {
             Role::Viewer => T::RoleViewer,
             Role::Operator => T::RoleOperator,
@@ -230,16 +238,35 @@ impl Words {
     }
 }
 
+/// On the wire: one list of strings, the language's code first, then the texts in key order
+/// (a plain list of strings, which the browser build already knows how to read).
 impl Serialize for Words {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (self.locale, self.texts).serialize(s)
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.texts.len() + 1))?;
+        seq.serialize_element(self.locale.code())?;
+        for t in self.texts {
+            seq.serialize_element(t)?;
+        }
+        seq.end()
     }
 }
 
 impl<'de> Deserialize<'de> for Words {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // In the browser, once per island: the words live as long as the page.
-        let (locale, texts): (Locale, Vec<String>) = Deserialize::deserialize(d)?;
+        let mut texts: Vec<String> = Deserialize::deserialize(d)?;
+        if texts.is_empty() {
+            return Err(serde::de::Error::invalid_length(
+                0,
+                &"a language and its texts",
+            ));
+        }
+        // The code this server wrote (`Locale::code`), compared as it is.
+        let locale = match texts.remove(0).as_str() {
+            "zh" => Locale::Zh,
+            _ => Locale::En,
+        };
         Ok(Words {
             locale,
             texts: Vec::leak(texts),

@@ -189,7 +189,7 @@ impl UserCommand {
                     .add(&by, &username, role, &perms, password)
                     .await
                     .map_err(refused)?;
-                let (name, role) = (u.username.as_str(), role.as_str());
+                let (name, role) = (u.username.as_str(), w.role(role));
                 match generated {
                     Some(p) => w.f(
                         T::CliAddedPassword,

@@ -5,6 +5,7 @@ pub mod csp;
 pub mod render;
 pub mod unread_body;
 
+use app::i18n::T;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -166,9 +167,9 @@ pub struct LangForm {
 }
 
 /// `POST /lang`: remembers the reader's language in a cookie and, when signed in, with the user
-/// (so it follows them to another browser), then returns to the page the switch was on, as
-/// its `Referer` names it (the Origin check already made it this console's). Only a path of this
-/// console is followed back, never another site.
+/// (so it follows them to another browser), then returns to the page the switch was on, as its
+/// `Referer` names it. Only the Referer's path is followed (never another site), without the
+/// one-time parameters of an action (`confirm`, `done`, `__err`), which would repeat it.
 pub async fn set_language(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -181,20 +182,47 @@ pub async fn set_language(
     if let Some(user) = &caller.user
         && let Err(e) = state.services.store.set_locale(user.user_id, locale).await
     {
-        // The cookie still carries the choice on this browser.
-        tracing::warn!(error = %e, "could not store a user's language");
+        // A stored older choice would still win over the cookie: say so rather than seem to
+        // ignore the switch.
+        tracing::error!(error = %e, "could not store a user's language");
+        let w = app::i18n::Words::new(locale);
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            w.t(T::SrvLangNotSaved).to_string(),
+        )
+            .into_response();
     }
     let referer = headers
         .get(http::header::REFERER)
         .and_then(|v| v.to_str().ok())
         .and_then(|r| r.parse::<http::Uri>().ok())
         .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()));
-    let back = app::ui::query::safe_next(referer.as_deref());
+    let back =
+        app::ui::query::safe_next(referer.as_deref().map(without_one_time_params).as_deref());
     let mut res = axum::response::Redirect::to(&back).into_response();
     if let Ok(v) = http::HeaderValue::from_str(&state.services.auth.lang_cookie(locale)) {
         res.headers_mut().append(http::header::SET_COOKIE, v);
     }
     res
+}
+
+/// `path?query` without the parameters that act once (`confirm`, `done`, `__err`).
+fn without_one_time_params(target: &str) -> String {
+    let Some((path, query)) = target.split_once('?') else {
+        return target.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| {
+            let k = kv.split('=').next().unwrap_or("");
+            !matches!(k, "confirm" | "done" | "__err") && !kv.is_empty()
+        })
+        .collect();
+    if kept.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
 }
 
 /// `/audit.csv`: the filtered audit log, every page of it. The header row is in the reader's
@@ -206,8 +234,9 @@ pub async fn audit_csv(
     Extension(locale): Extension<domain::Locale>,
     Query(q): Query<CsvQuery>,
 ) -> Response {
+    let w = app::i18n::Words::new(locale);
     if caller.user.is_none() {
-        return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+        return (StatusCode::UNAUTHORIZED, w.t(T::ErrSignIn).to_string()).into_response();
     }
     let offset = state.services.config.utc_offset_minutes();
     let day = |v: &Option<String>| {
@@ -219,7 +248,7 @@ pub async fn audit_csv(
     if matches!(from, Some(None)) || matches!(to, Some(None)) {
         return (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Dates look like 2026-11-27.",
+            w.t(T::SrvDatesLook).to_string(),
         )
             .into_response();
     }
@@ -235,10 +264,14 @@ pub async fn audit_csv(
         Some(h) => domain::Locale::from_code(h).unwrap_or_default(),
         None => locale,
     };
-    let mut out = format!(
-        "{}\n",
-        app::i18n::Words::new(locale).t(app::i18n::T::CsvHeader)
-    );
+    // Chinese column names start with a byte-order mark, so that spreadsheet programs read the
+    // file as UTF-8.
+    let bom = if locale == domain::Locale::Zh {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let mut out = format!("{bom}{}\n", app::i18n::Words::new(locale).t(T::CsvHeader));
     loop {
         let page = match state.services.store.audit_page(&filter, 1000).await {
             Ok(p) => p,
@@ -246,7 +279,7 @@ pub async fn audit_csv(
                 tracing::error!(error = %e, "could not export the audit log");
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "The export failed; it has been logged.",
+                    w.t(T::SrvExportFailed).to_string(),
                 )
                     .into_response();
             }

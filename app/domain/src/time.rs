@@ -67,6 +67,8 @@ fn parts(ts: i64, offset_minutes: i32) -> (i64, u32, u32, i64, i64) {
 /// A date in the reader's conventions: `Nov 27, 2026` or `2026年11月27日`.
 pub fn format_day(ts: i64, offset_minutes: i32, locale: Locale) -> String {
     let (y, m, d, _, _) = parts(ts, offset_minutes);
+    // As i64: the browser build formats i64 already, and a second integer formatter costs.
+    let (m, d) = (i64::from(m), i64::from(d));
     match locale {
         Locale::En => format!("{} {d}, {y}", MONTHS[(m - 1) as usize]),
         Locale::Zh => format!("{y}年{m}月{d}日"),
@@ -76,15 +78,21 @@ pub fn format_day(ts: i64, offset_minutes: i32, locale: Locale) -> String {
 /// A date and time in the reader's conventions: `Nov 27, 2026, 14:05` or
 /// `2026年11月27日 14:05`.
 pub fn format_when(ts: i64, offset_minutes: i32, locale: Locale) -> String {
-    let (_, _, _, h, min) = parts(ts, offset_minutes);
     let sep = match locale {
         Locale::En => ", ",
         Locale::Zh => " ",
     };
     format!(
-        "{}{sep}{h:02}:{min:02}",
-        format_day(ts, offset_minutes, locale)
+        "{}{sep}{}",
+        format_day(ts, offset_minutes, locale),
+        format_hm(ts, offset_minutes)
     )
+}
+
+/// `14:05`: the clock of a Unix time in the given zone.
+pub fn format_hm(ts: i64, offset_minutes: i32) -> String {
+    let (_, _, _, h, min) = parts(ts, offset_minutes);
+    format!("{h:02}:{min:02}")
 }
 
 /// `UTC+8`, `UTC-3:30`, `UTC`.

@@ -417,5 +417,7 @@ catalog! {
         CliNoSuchUser => "There is no user named {name}.", "没有名为 {name} 的用户。";
         CliUnknownPermission => "unknown permission `{name}`: use terminate, recall, override, cancel", "未知权限 `{name}`：请使用 terminate、recall、override、cancel";
         CliDisabledMark => "disabled", "已停用";
+        SrvExportFailed => "The export failed; it has been logged.", "导出失败，已记录日志。";
+        SrvLangNotSaved => "Your language could not be saved; please try again.", "未能保存您的语言设置，请重试。";
     }
 }

@@ -29,15 +29,6 @@ pub fn refusal(w: Words, r: &Refusal, ctx: &RuleContext) -> String {
             confirmed,
         } => {
             let t = at(*t);
-            let args = |new: &str| {
-                [
-                    ("by", by.as_str()),
-                    ("at", t.as_str()),
-                    ("first", w.action(*first)),
-                    ("new", new),
-                ]
-                .map(|(k, v)| (k, v.to_string()))
-            };
             let key = match (action, new_push_id, confirmed) {
                 (Action::Override, _, false) => T::RefuseOverrideUnknown,
                 (Action::Override, Some(_), true) => T::RefuseOverrideDoneNew,
@@ -49,13 +40,19 @@ pub fn refusal(w: Words, r: &Refusal, ctx: &RuleContext) -> String {
                 (Action::Recall, _, _) => T::RefuseRecallDone,
                 (Action::Cancel, _, _) => T::RefuseCancelDone,
             };
-            let a = args(new_push_id.as_deref().unwrap_or(""));
-            let a: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            w.f(key, &a)
+            w.f(
+                key,
+                &[
+                    ("by", by),
+                    ("at", &t),
+                    ("first", w.action(*first)),
+                    ("new", new_push_id.as_deref().unwrap_or("")),
+                ],
+            )
         }
         Reason::InFlight(busy) => w.f(T::RefuseInFlight, &[("action", w.action(*busy))]),
-        Reason::Ios(Action::Recall) => w.t(T::RefuseIosRecall).to_string(),
-        Reason::Ios(_) => w.t(T::RefuseIosTerminate).to_string(),
+        Reason::Ios(Action::Recall) => w.s(T::RefuseIosRecall),
+        Reason::Ios(_) => w.s(T::RefuseIosTerminate),
         Reason::Audience { action, actual } => {
             let allowed: Vec<&str> = audiences_for(*action)
                 .iter()
@@ -70,7 +67,7 @@ pub fn refusal(w: Words, r: &Refusal, ctx: &RuleContext) -> String {
                 ],
             )
         }
-        Reason::RecallUnavailable => w.t(T::RefuseRecallUnavailable).to_string(),
+        Reason::RecallUnavailable => w.s(T::RefuseRecallUnavailable),
         Reason::Status { action, status } => {
             let allowed: Vec<&str> = statuses_for(*action).iter().map(|s| w.status(*s)).collect();
             let key = match action {
@@ -99,7 +96,7 @@ pub fn refusal(w: Words, r: &Refusal, ctx: &RuleContext) -> String {
             w.f(T::RefuseNoOfflineStorage, &[("action", w.action(*action))])
         }
         Reason::OfflinePeriodOver { until } => w.f(T::RefuseOfflineOver, &[("at", &at(*until))]),
-        Reason::NotScheduled => w.t(T::RefuseNotScheduled).to_string(),
+        Reason::NotScheduled => w.s(T::RefuseNotScheduled),
         Reason::TooLate { started } => w.f(T::RefuseTooLate, &[("at", &at(*started))]),
     }
 }

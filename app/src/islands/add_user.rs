@@ -46,33 +46,30 @@ pub fn AddUserForm(w: Words) -> impl IntoView {
         "perm_override",
         "perm_cancel",
     ];
-    let labels = [T::Terminate, T::Recall, T::Override, T::CancelPush].map(|k| w.t(k).to_string());
-    let (pw_generate, pw_type) = (
-        w.t(T::PasswordGenerate).to_string(),
-        w.t(T::PasswordAtLeast).to_string(),
-    );
+    let labels = [T::Terminate, T::Recall, T::Override, T::CancelPush];
+    let (pw_generate, pw_type) = (w.s(T::PasswordGenerate), w.s(T::PasswordAtLeast));
     view! {
         <form method="post" action=AddUser::PATH on:submit=on_submit class="mt-3 flex flex-col gap-3">
             <label class="flex flex-col gap-1 text-sm font-medium">
-                {w.t(T::Username).to_string()}
+                {w.s(T::Username)}
                 <input name="username" required=true class=input prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
             </label>
             <label class="flex flex-col gap-1 text-sm font-medium">
-                {w.t(T::Role).to_string()}
+                {w.s(T::Role)}
                 <select name="role" class=input on:change=move |ev| role.set(event_target_value(&ev))>
-                    <option value="viewer">{w.t(T::RoleViewerMeans).to_string()}</option>
-                    <option value="operator" selected=true>{w.t(T::RoleOperatorMeans).to_string()}</option>
-                    <option value="admin">{w.t(T::RoleAdminMeans).to_string()}</option>
+                    <option value="viewer">{w.s(T::RoleViewerMeans)}</option>
+                    <option value="operator" selected=true>{w.s(T::RoleOperatorMeans)}</option>
+                    <option value="admin">{w.s(T::RoleAdminMeans)}</option>
                 </select>
             </label>
             <fieldset class="text-sm">
-                <legend class="font-medium">{w.t(T::OperatorPermissions).to_string()}</legend>
+                <legend class="font-medium">{w.s(T::OperatorPermissions)}</legend>
                 <div class="mt-1 flex flex-wrap gap-3">
                     {(0..4).map(|i| view! {
                         <label class="inline-flex items-center gap-1">
                             <input type="checkbox" name=names[i] value="on" checked=true class="accent-sky-600"
                                 on:change=move |ev| perms[i].set(event_target_checked(&ev)) />
-                            {labels[i].clone()}
+                            {w.t(labels[i]).to_string()}
                         </label>
                     }).collect_view()}
                 </div>
@@ -82,16 +79,16 @@ pub fn AddUserForm(w: Words) -> impl IntoView {
                 <input name="password" type="password" autocomplete="new-password" class=input required=move || !hydrated.get()
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
-            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::AddUserButton).to_string()}</button>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.s(T::AddUserButton)}</button>
             <div role="status" aria-live="polite">
                 {move || result.get().map(|r| match r {
                     Ok(n) => view! {
                         <p class="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
                             {w.f(T::AddedUser, &[("name", &n.username)])}
                             {n.generated_password.map(|p| view! {
-                                {w.t(T::PasswordShownOnce).to_string()} <code class="font-mono font-semibold">{p}</code>
+                                {w.s(T::PasswordShownOnce)} <code class="font-mono font-semibold">{p}</code>
                             })}
-                            {w.t(T::ReloadToSee).to_string()}
+                            {w.s(T::ReloadToSee)}
                         </p>
                     }.into_any(),
                     Err(e) => view! { <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{error_text(w, &e)}</p> }.into_any(),

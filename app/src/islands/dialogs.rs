@@ -212,7 +212,7 @@ pub fn ActionDialog(
         other => w.action(other),
     }
     .to_string();
-    let sending = w.t(T::Sending).to_string();
+    let sending = w.s(T::Sending);
 
     view! {
         <dialog
@@ -244,15 +244,15 @@ pub fn ActionDialog(
                     view! {
                         <label class="flex flex-col gap-1 text-sm">
                             <span>
-                                {w.t(T::TypeToConfirmBefore).to_string()}
-                                <span class="font-mono font-semibold">{push_id.clone()}</span>{w.t(T::TypeToConfirmAfter).to_string()}
+                                {w.s(T::TypeToConfirmBefore)}
+                                <span class="font-mono font-semibold">{push_id.clone()}</span>{w.s(T::TypeToConfirmAfter)}
                             </span>
                             <input
                                 name="typed_confirmation"
                                 autocomplete="off"
                                 required=true
                                 class="rounded border border-slate-300 px-2 py-1 font-mono"
-                                aria-label=w.t(T::PushIdToConfirm).to_string()
+                                aria-label=w.s(T::PushIdToConfirm)
                                 prop:value=move || typed.get()
                                 on:input=move |ev| typed.set(event_target_value(&ev))
                             />
@@ -273,7 +273,7 @@ pub fn ActionDialog(
                             open.set(None);
                         }
                     >
-                        {w.t(T::Back).to_string()}
+                        {w.s(T::Back)}
                     </a>
                     <button
                         type="submit"
@@ -380,28 +380,28 @@ fn override_fields(
     let collapse = task
         .collapse_id
         .map(|c| c.to_string())
-        .unwrap_or_else(|| w.t(T::CollapseReadOnSend).to_string());
+        .unwrap_or_else(|| w.s(T::CollapseReadOnSend));
     let (old_title, old_content) = (task.title.clone(), task.content.clone());
     let original_known = !task.click.0.is_empty();
     let old_click = match (android, original_known) {
         (false, _) => String::new(),
         (true, true) => describe(w, &task.click.0, &task.click.1),
-        (true, false) => w.t(T::ClickNotReported).to_string(),
+        (true, false) => w.s(T::ClickNotReported),
     };
     let parts = cr.parts.clone();
     view! {
         <div class="grid gap-3 sm:grid-cols-2">
             <label class="flex flex-col gap-1 text-sm font-medium">
-                {w.t(T::NewTitle).to_string()}
+                {w.s(T::NewTitle)}
                 <input name="title" required=true maxlength="200" class=input value=task.title.clone()
                     prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
             </label>
             <div class="text-sm">
-                <span class="font-medium">{w.t(T::CollapseId).to_string()}</span>
+                <span class="font-medium">{w.s(T::CollapseId)}</span>
                 <p class="mt-1 font-mono text-slate-700">{collapse}</p>
             </div>
             <label class="flex flex-col gap-1 text-sm font-medium sm:col-span-2">
-                {w.t(T::NewContent).to_string()}
+                {w.s(T::NewContent)}
                 <textarea name="content" required=true maxlength="2000" rows="3" class=input
                     prop:value=move || content.get() on:input=move |ev| content.set(event_target_value(&ev))>
                     {crate::ui::html::textarea_text(&content.get_untracked())}
@@ -409,9 +409,9 @@ fn override_fields(
             </label>
         </div>
         {extra.map(|fields| fields())}
-        <div class="grid gap-3 sm:grid-cols-2" aria-label=w.t(T::Preview).to_string()>
+        <div class="grid gap-3 sm:grid-cols-2" aria-label=w.s(T::Preview)>
             <figure>
-                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::ShownNow).to_string()}</figcaption>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">{w.s(T::ShownNow)}</figcaption>
                 <div class="rounded-lg border border-slate-200 bg-slate-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold line-through decoration-red-400">{old_title}</p>
                     <p class="text-sm text-slate-600 line-through decoration-red-400">{old_content}</p>
@@ -419,7 +419,7 @@ fn override_fields(
                 </div>
             </figure>
             <figure>
-                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::AfterOverride).to_string()}</figcaption>
+                <figcaption class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">{w.s(T::AfterOverride)}</figcaption>
                 <div class="rounded-lg border border-sky-200 bg-sky-50 p-3 shadow-sm">
                     <p class="text-sm font-semibold">{move || title.get()}</p>
                     <p class="text-sm text-slate-700">{move || content.get()}</p>
@@ -431,10 +431,10 @@ fn override_fields(
         </div>
         {android.then(|| view! {
             <fieldset class="rounded-md border border-slate-200 p-3">
-                <legend class="px-1 text-sm font-semibold">{w.t(T::CannotReplaceLegend).to_string()}</legend>
+                <legend class="px-1 text-sm font-semibold">{w.s(T::CannotReplaceLegend)}</legend>
                 <p class="text-sm text-slate-700">
                     {if cr.total == 0 {
-                        w.t(T::CannotReplaceNone).to_string()
+                        w.s(T::CannotReplaceNone)
                     } else {
                         w.f(T::CannotReplaceSome, &[
                             ("n", &thousands(cr.total)),
@@ -447,12 +447,12 @@ fn override_fields(
                     <label class="flex items-start gap-2">
                         <input type="radio" name="choice" value="continue" required=true class="mt-1 accent-sky-600"
                             on:change=move |_| choice.set(Some(OverrideChoice::ContinueDelivery)) />
-                        <span><span class="font-medium">{w.t(T::ContinueDelivery).to_string()}</span>{w.t(T::ContinueDeliveryMeans).to_string()}</span>
+                        <span><span class="font-medium">{w.s(T::ContinueDelivery)}</span>{w.s(T::ContinueDeliveryMeans)}</span>
                     </label>
                     <label class="flex items-start gap-2">
                         <input type="radio" name="choice" value="abort" class="mt-1 accent-sky-600"
                             on:change=move |_| choice.set(Some(OverrideChoice::AbortForThese)) />
-                        <span><span class="font-medium">{w.t(T::AbortForThese).to_string()}</span>{w.t(T::AbortForTheseMeans).to_string()}</span>
+                        <span><span class="font-medium">{w.s(T::AbortForThese)}</span>{w.s(T::AbortForTheseMeans)}</span>
                     </label>
                 </div>
             </fieldset>

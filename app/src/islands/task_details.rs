@@ -136,7 +136,7 @@ pub fn TaskDetailsView(
             <aside aria-labelledby="push-progress" class="flex min-w-0 flex-col gap-4 lg:row-start-1 lg:col-start-2">
                 <section class="rounded-md border border-slate-200 bg-white shadow-sm">
                     <div class="flex items-center justify-between border-b border-slate-200 px-4 py-2.5">
-                        <h2 id="push-progress" class="font-semibold">{w.t(T::PushProgress).to_string()}</h2>
+                        <h2 id="push-progress" class="font-semibold">{w.s(T::PushProgress)}</h2>
                         {move || { let d = state.get(); status_badge(w, d.row.status, d.row.in_flight) }}
                     </div>
                     {move || funnel(w, state.get().row.totals)}
@@ -173,7 +173,7 @@ fn header(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
             </div>
             {d.overridden_by.clone().map(|p| view! {
                 <p class="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-                    {w.t(T::OverriddenByTask).to_string()} <a class="font-mono font-semibold underline" href=task_href(&d.app.id, &p)>{p.clone()}</a>
+                    {w.s(T::OverriddenByTask)} <a class="font-mono font-semibold underline" href=task_href(&d.app.id, &p)>{p.clone()}</a>
                 </p>
             })}
             <dl class="mt-4 grid grid-cols-2 gap-x-4 gap-y-3 sm:grid-cols-3">
@@ -184,8 +184,8 @@ fn header(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
                     {crate::islands::task_table::kind_label(w, w.message_kind(r.message_type), r.recurring)}
                 </Field>
                 <Field label=w.t(T::Created)>{time_text(w, r.created_at, offset)}</Field>
-                <Field label=w.t(T::SendTime)>{r.send_time.map(|t| time_text(w, t, offset).into_any()).unwrap_or_else(|| w.t(T::Immediately).to_string().into_any())}</Field>
-                <Field label=w.t(T::OfflineUntil)>{if d.expire_secs > 0 { time_text(w, offline_until, offset).into_any() } else { w.t(T::NoOfflineStorage).to_string().into_any() }}</Field>
+                <Field label=w.t(T::SendTime)>{r.send_time.map(|t| time_text(w, t, offset).into_any()).unwrap_or_else(|| w.s(T::Immediately).into_any())}</Field>
+                <Field label=w.t(T::OfflineUntil)>{if d.expire_secs > 0 { time_text(w, offline_until, offset).into_any() } else { w.s(T::NoOfflineStorage).into_any() }}</Field>
                 <Field label=w.t(T::Source)>{w.source(r.source).to_string()}</Field>
                 <Field label=w.t(T::CollapseId)><span class="font-mono">{d.collapse_id.map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</span></Field>
                 {overrides.map(|l| view! { <Field label=w.t(T::Overrides)>{l}</Field> })}
@@ -193,9 +193,9 @@ fn header(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
                 <Field label=w.t(T::LastSynced)>
                     {match r.last_synced_at {
                         Some(s) => w.f(T::WhenAgo, &[("when", &format_when(s, offset, w.locale())), ("age", &format_age(d.now - s, w.locale()))]),
-                        None => w.t(T::NotYetRead).to_string(),
+                        None => w.s(T::NotYetRead),
                     }}
-                    {r.stale.then(|| view! { <span class="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{w.t(T::SyncStale).to_string()}</span> })}
+                    {r.stale.then(|| view! { <span class="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{w.s(T::SyncStale)}</span> })}
                 </Field>
             </dl>
         </section>
@@ -204,13 +204,13 @@ fn header(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
 
 fn funnel(w: Words, t: Counters) -> impl IntoView + use<> {
     let steps = [
-        (w.t(T::Planned).to_string(), t.planned),
-        (w.t(T::Sent).to_string(), t.sent),
-        (w.t(T::Arrived).to_string(), t.arrived),
-        (w.t(T::Clicked).to_string(), t.clicked),
+        (w.s(T::Planned), t.planned),
+        (w.s(T::Sent), t.sent),
+        (w.s(T::Arrived), t.arrived),
+        (w.s(T::Clicked), t.clicked),
     ];
     view! {
-        <ol class="flex flex-col gap-2 px-4 py-3" aria-label=w.t(T::DeliveryFunnel).to_string()>
+        <ol class="flex flex-col gap-2 px-4 py-3" aria-label=w.s(T::DeliveryFunnel)>
             {steps.into_iter().map(|(label, n)| {
                 let pct = percent(n, t.planned);
                 view! {
@@ -233,18 +233,18 @@ fn channels(w: Words, d: TaskDetail) -> impl IntoView + use<> {
     let offset = d.utc_offset_minutes;
     view! {
         <section class="rounded-md border border-slate-200 bg-white shadow-sm" aria-labelledby="per-channel">
-            <h2 id="per-channel" class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.t(T::PerChannel).to_string()}</h2>
+            <h2 id="per-channel" class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.s(T::PerChannel)}</h2>
             // A region that takes focus, so it scrolls by keyboard (as `ScrollRegion`, inline:
             // in an island a component of its own costs the download more).
-            <div role="region" aria-label=w.t(T::PerChannel).to_string() tabindex="0" class=crate::ui::components::SCROLL_REGION>
+            <div role="region" aria-label=w.s(T::PerChannel) tabindex="0" class=crate::ui::components::SCROLL_REGION>
                 <table class="w-full text-xs">
                     <thead class="uppercase tracking-wide text-slate-600">
                         <tr>
-                            <th scope="col" class="px-2 py-1.5 text-left font-medium">{w.t(T::Channel).to_string()}</th>
-                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.t(T::Planned).to_string()}</th>
-                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.t(T::Sent).to_string()}</th>
-                            <th scope="col" class="px-2 py-1.5 text-left font-medium">{w.t(T::Arrived).to_string()}</th>
-                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.t(T::Clicked).to_string()}</th>
+                            <th scope="col" class="px-2 py-1.5 text-left font-medium">{w.s(T::Channel)}</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.s(T::Planned)}</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.s(T::Sent)}</th>
+                            <th scope="col" class="px-2 py-1.5 text-left font-medium">{w.s(T::Arrived)}</th>
+                            <th scope="col" class="px-2 py-1.5 text-right font-medium">{w.s(T::Clicked)}</th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">
@@ -263,7 +263,7 @@ fn channels(w: Words, d: TaskDetail) -> impl IntoView + use<> {
             <p class="px-4 py-2 text-xs text-slate-600">
                 {match synced {
                     Some(s) => w.f(T::CountersAsOf, &[("when", &format!("{} {}", format_when(s, offset, w.locale()), format_offset(offset)))]),
-                    None => w.t(T::CountersNotRead).to_string(),
+                    None => w.s(T::CountersNotRead),
                 }}
             </p>
         </section>
@@ -275,16 +275,16 @@ fn history(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
     let empty = entries.is_empty();
     view! {
         <section class="rounded-md border border-slate-200 bg-white shadow-sm" aria-labelledby="history">
-            <h2 id="history" class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.t(T::ActionHistory).to_string()}</h2>
-            {empty.then(|| view! { <p class="px-4 py-3 text-sm text-slate-600">{w.t(T::NoActionsYet).to_string()}</p> })}
+            <h2 id="history" class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.s(T::ActionHistory)}</h2>
+            {empty.then(|| view! { <p class="px-4 py-3 text-sm text-slate-600">{w.s(T::NoActionsYet)}</p> })}
             <ol class="divide-y divide-slate-100">
                 {entries.into_iter().map(|e| view! {
                     <li class="px-4 py-2.5 text-sm">
                         <div class="flex flex-wrap items-baseline justify-between gap-2">
-                            <span><span class="font-medium">{e.username.clone()}</span>" · "{crate::i18n::audit_action(w, &e.action)}" · "<span class="font-medium">{crate::i18n::audit_outcome(w, &e.outcome)}</span></span>
+                            <span><span class="font-medium">{e.username.clone()}</span>" · "{e.action.clone()}" · "<span class="font-medium">{e.outcome.clone()}</span></span>
                             <span class="text-xs text-slate-600">{format_when(e.at_ms.div_euclid(1000), offset, w.locale())}</span>
                         </div>
-                        {(!e.upstream_answer.is_empty()).then(|| view! { <p class="text-xs text-slate-600">{w.t(T::TpnsSaid).to_string()}{e.upstream_answer.clone()}</p> })}
+                        {(!e.upstream_answer.is_empty()).then(|| view! { <p class="text-xs text-slate-600">{w.s(T::TpnsSaid)}{e.upstream_answer.clone()}</p> })}
                         {(!e.detail.is_empty()).then(|| view! { <p class="text-xs text-slate-600">{e.detail.clone()}</p> })}
                     </li>
                 }).collect_view()}
@@ -389,7 +389,7 @@ fn RefreshNow(
                 }}
             </p>
             <button type="submit" disabled=move || pending.get() || left() == 0 || !state.with(|d| d.may_refresh)
-                title=move || (!state.with(|d| d.may_refresh)).then(|| w.t(T::ViewersCannotRefresh).to_string())
+                title=move || (!state.with(|d| d.may_refresh)).then(|| w.s(T::ViewersCannotRefresh))
                 class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50">
                 {move || w.t(if pending.get() { T::Refreshing } else { T::RefreshNow }).to_string()}
             </button>

@@ -47,23 +47,23 @@ pub fn TaskTable(page: TaskPage, w: Words) -> impl IntoView {
             <table class="w-full text-left text-sm">
                 <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
-                        <th scope="col" class="hidden px-2 py-2 font-medium md:table-cell">{w.t(T::PushId).to_string()}</th>
-                        <th scope="col" class="px-2 py-2 font-medium">{w.t(T::TitleColumn).to_string()}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.t(T::Audience).to_string()}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.t(T::Platform).to_string()}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.t(T::Created).to_string()}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.t(T::ScheduledColumn).to_string()}</th>
-                        <th scope="col" class="px-2 py-2 font-medium">{w.t(T::StatusColumn).to_string()}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium sm:table-cell">{w.t(T::Delivery).to_string()}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.t(T::Source).to_string()}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.t(T::LastSynced).to_string()}</th>
-                        <th scope="col" class="px-2 py-2 font-medium"><span class="sr-only">{w.t(T::Actions).to_string()}</span></th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium md:table-cell">{w.s(T::PushId)}</th>
+                        <th scope="col" class="px-2 py-2 font-medium">{w.s(T::TitleColumn)}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.s(T::Audience)}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.s(T::Platform)}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.s(T::Created)}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.s(T::ScheduledColumn)}</th>
+                        <th scope="col" class="px-2 py-2 font-medium">{w.s(T::StatusColumn)}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium sm:table-cell">{w.s(T::Delivery)}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.s(T::Source)}</th>
+                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.s(T::LastSynced)}</th>
+                        <th scope="col" class="px-2 py-2 font-medium"><span class="sr-only">{w.s(T::Actions)}</span></th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">{rows}</tbody>
             </table>
             {empty.then(|| view! {
-                <p class="px-3 py-8 text-center text-sm text-slate-600">{w.t(T::NoTasks).to_string()}</p>
+                <p class="px-3 py-8 text-center text-sm text-slate-600">{w.s(T::NoTasks)}</p>
             })}
         </div>
         <div role="status" aria-live="polite" class="px-3 text-sm text-emerald-700">
@@ -188,7 +188,7 @@ fn Row(
                     // Counters are read per task, within their own budget: until then, say so
                     // rather than show a delivery of 0 of 0.
                     if row.counters_at.is_none() && t.planned == 0 {
-                        view! { <span class="text-xs text-slate-600" title=w.t(T::CountersNotRead).to_string()>{w.t(T::NotReadYet).to_string()}</span> }.into_any()
+                        view! { <span class="text-xs text-slate-600" title=w.s(T::CountersNotRead)>{w.s(T::NotReadYet)}</span> }.into_any()
                     } else {
                         progress(w, t.arrived, t.planned).into_any()
                     }
@@ -202,15 +202,15 @@ fn Row(
                     Some(s) => view! {
                         <span title=format!("{} {}", format_when(s, offset, w.locale()), format_offset(offset))>{w.f(T::AgeAgo, &[("age", &format_age(ctx().now - s, w.locale()))])}</span>
                     }.into_any(),
-                    None => view! { <span>{w.t(T::NotYet).to_string()}</span> }.into_any(),
+                    None => view! { <span>{w.s(T::NotYet)}</span> }.into_any(),
                 }}
                 {stale.then(|| view! {
-                    <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800" title=w.t(T::StaleTooltip).to_string()>{w.t(T::SyncStale).to_string()}</span>
+                    <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800" title=w.s(T::StaleTooltip)>{w.s(T::SyncStale)}</span>
                 })}
             </td>
             <td class="px-2 py-2">
                 <div class="flex flex-col items-start gap-1">
-                    <a href=href.clone() class="whitespace-nowrap text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::ViewDetails).to_string()}</a>
+                    <a href=href.clone() class="whitespace-nowrap text-sky-700 underline underline-offset-2 hover:decoration-2">{w.s(T::ViewDetails)}</a>
                     {move || offers_cancel().then(|| {
                         let allowed = cancel_check();
                         let reason = if !may_cancel {

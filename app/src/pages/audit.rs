@@ -32,10 +32,10 @@ pub fn AuditLog() -> impl IntoView {
     });
     let page = Resource::new(move || query.get(), list_audit);
     let w = words();
-    let loading = w.t(T::LoadingAudit).to_string();
+    let loading = w.s(T::LoadingAudit);
     view! {
-        <Title text=w.t(T::NavAudit).to_string() />
-        <PageHeader title=w.t(T::NavAudit).to_string() subtitle=w.t(T::AuditSubtitle).to_string() />
+        <Title text=w.t(T::NavAudit) />
+        <PageHeader title=w.t(T::NavAudit) subtitle=w.t(T::AuditSubtitle) />
         <Suspense fallback=move || view! { <p class="text-sm text-slate-600">{loading.clone()}</p> }>
             {move || { let w = w; Suspend::new(async move {
                 let q = query.get_untracked();
@@ -96,16 +96,16 @@ fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
     view! {
         <form method="get" action="/audit" role="search" class="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-white p-3 shadow-sm">
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                {w.t(T::User).to_string()}
+                {w.t(T::User)}
                 <select name="user" class=input>
-                    <option value="">{w.t(T::Anyone).to_string()}</option>
+                    <option value="">{w.t(T::Anyone)}</option>
                     {page.usernames.iter().map(|u| view! { <option value=u.clone() selected=q.user.as_deref() == Some(u.as_str())>{u.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                {w.t(T::ActionColumn).to_string()}
+                {w.t(T::ActionColumn)}
                 <select name="action" class=input>
-                    <option value="">{w.t(T::Any).to_string()}</option>
+                    <option value="">{w.t(T::Any)}</option>
                     {actions.into_iter().map(|a| {
                         let label = audit_action(w, a);
                         view! { <option value=a selected=q.action.as_deref() == Some(a)>{label}</option> }
@@ -113,20 +113,20 @@ fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
                 </select>
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                {w.t(T::TaskPushId).to_string()}
+                {w.t(T::TaskPushId)}
                 <input name="push_id" value=q.push_id.clone().unwrap_or_default() class=input />
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                {w.t(T::From).to_string()}
+                {w.t(T::From)}
                 <input type="date" name="from" value=q.from.clone().unwrap_or_default() class=input />
             </label>
             <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                {w.t(T::To).to_string()}
+                {w.t(T::To)}
                 <input type="date" name="to" value=q.to.clone().unwrap_or_default() class=input />
             </label>
-            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::Filter).to_string()}</button>
-            <a href="/audit" class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset).to_string()}</a>
-            <a href=csv class="ml-auto rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50" download="pushdeck-audit.csv">{w.t(T::ExportCsv).to_string()}</a>
+            <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::Filter)}</button>
+            <a href="/audit" class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset)}</a>
+            <a href=csv class="ml-auto rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50" download="pushdeck-audit.csv">{w.t(T::ExportCsv)}</a>
         </form>
         <Panel class="mt-3">
             <ScrollRegion label=w.t(T::NavAudit)>
@@ -134,12 +134,12 @@ fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
                 <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
                         <th scope="col" class="px-3 py-2 font-medium">{w.f(T::TimeIn, &[("zone", &format_offset(offset))])}</th>
-                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::User).to_string()}</th>
-                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::ActionColumn).to_string()}</th>
-                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::Task).to_string()}</th>
-                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::Outcome).to_string()}</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">{w.t(T::Upstream).to_string()}</th>
-                        <th scope="col" class="hidden px-3 py-2 font-medium md:table-cell">{w.t(T::Address).to_string()}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::User)}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::ActionColumn)}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::Task)}</th>
+                        <th scope="col" class="px-3 py-2 font-medium">{w.t(T::Outcome)}</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium lg:table-cell">{w.t(T::Upstream)}</th>
+                        <th scope="col" class="hidden px-3 py-2 font-medium md:table-cell">{w.t(T::Address)}</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
@@ -170,10 +170,10 @@ fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
                 </tbody>
             </table>
             </ScrollRegion>
-            {empty.then(|| view! { <p class="px-3 py-8 text-center text-sm text-slate-600">{w.t(T::NoEntries).to_string()}</p> })}
+            {empty.then(|| view! { <p class="px-3 py-8 text-center text-sm text-slate-600">{w.t(T::NoEntries)}</p> })}
             {next.map(|href| view! {
-                <nav aria-label=w.t(T::Pages).to_string() class="border-t border-slate-200 px-3 py-2 text-right text-sm">
-                    <a href=href rel="next" class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">{w.t(T::OlderNext).to_string()}</a>
+                <nav aria-label=w.t(T::Pages) class="border-t border-slate-200 px-3 py-2 text-right text-sm">
+                    <a href=href rel="next" class="rounded border border-slate-300 px-3 py-1 hover:bg-slate-50">{w.t(T::OlderNext)}</a>
                 </nav>
             })}
         </Panel>

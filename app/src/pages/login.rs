@@ -28,25 +28,25 @@ pub fn LoginPage() -> impl IntoView {
     let next = safe_next(next.as_deref());
     let input = "rounded border border-slate-300 px-3 py-2";
     view! {
-        <Title text=w.t(T::SignInTitle).to_string() />
+        <Title text=w.t(T::SignInTitle) />
         <div class="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-            <h1 class="text-xl font-semibold">{w.t(T::SignInHeading).to_string()}</h1>
-            <p class="mt-1 text-sm text-slate-600">{w.t(T::SignInTagline).to_string()}</p>
+            <h1 class="text-xl font-semibold">{w.t(T::SignInHeading)}</h1>
+            <p class="mt-1 text-sm text-slate-600">{w.t(T::SignInTagline)}</p>
             {error.map(|e| view! {
                 <p role="alert" class="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{e}</p>
             })}
             <form method="post" action=Login::PATH class="mt-4 flex flex-col gap-3">
                 <input type="hidden" name="next" value=next />
                 <label class="flex flex-col gap-1 text-sm font-medium">
-                    {w.t(T::Username).to_string()}
+                    {w.t(T::Username)}
                     <input name="username" autocomplete="username" required=true autofocus=true class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-sm font-medium">
-                    {w.t(T::Password).to_string()}
+                    {w.t(T::Password)}
                     <input name="password" type="password" autocomplete="current-password" required=true class=input />
                 </label>
                 <button type="submit" class="mt-2 rounded bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800">
-                    {w.t(T::SignInButton).to_string()}
+                    {w.t(T::SignInButton)}
                 </button>
             </form>
         </div>

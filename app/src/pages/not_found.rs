@@ -12,18 +12,18 @@ pub fn NotFound() -> impl IntoView {
     }
     let w = words();
     view! {
-        <Title text=w.t(T::NotFoundTitle).to_string() />
+        <Title text=w.t(T::NotFoundTitle) />
         <div class="mx-auto max-w-lg py-16 text-center">
             <p class="text-sm font-semibold text-sky-700">"404"</p>
-            <h1 class="mt-2 text-2xl font-semibold">{w.t(T::NotFoundTitle).to_string()}</h1>
+            <h1 class="mt-2 text-2xl font-semibold">{w.t(T::NotFoundTitle)}</h1>
             <p class="mt-2 text-slate-600">
-                {w.t(T::NotFoundBody).to_string()}
+                {w.t(T::NotFoundBody)}
             </p>
             <a
                 href="/tasks"
                 class="mt-6 inline-block rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800"
             >
-                {w.t(T::GoToTaskList).to_string()}
+                {w.t(T::GoToTaskList)}
             </a>
         </div>
     }

@@ -26,7 +26,7 @@ pub fn TaskDetails() -> impl IntoView {
         |(app, push_id)| task_details(app, push_id),
     );
     let w = words();
-    let loading = w.t(T::LoadingTask).to_string();
+    let loading = w.s(T::LoadingTask);
     view! {
         <Suspense fallback=move || view! { <p class="text-sm text-slate-600">{loading.clone()}</p> }>
             {move || { let w = w; Suspend::new(async move {
@@ -49,18 +49,18 @@ pub fn TaskDetails() -> impl IntoView {
                         });
                         view! {
                             <Title text=title />
-                            <nav aria-label=w.t(T::Breadcrumb).to_string() class="mb-3 text-sm text-slate-600">
-                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::NavTaskList).to_string()}</a>
+                            <nav aria-label=w.t(T::Breadcrumb) class="mb-3 text-sm text-slate-600">
+                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::NavTaskList)}</a>
                                 " / "<span class="font-mono">{d.row.push_id.clone()}</span>
                             </nav>
                             <TaskDetailsView detail=d confirm error done w=w>{click}</TaskDetailsView>
                         }.into_any()
                     }
                     Err(e) => view! {
-                        <Title text=w.t(T::PushDetails).to_string() />
-                        <PageHeader title=w.t(T::PushDetails).to_string() />
+                        <Title text=w.t(T::PushDetails) />
+                        <PageHeader title=w.t(T::PushDetails) />
                         {error_banner(w, &e)}
-                        <p class="mt-3 text-sm"><a href="/tasks" class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::BackToTaskList).to_string()}</a></p>
+                        <p class="mt-3 text-sm"><a href="/tasks" class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::BackToTaskList)}</a></p>
                     }.into_any(),
                 }
             })}}

@@ -31,9 +31,9 @@ pub fn TaskList() -> impl IntoView {
     });
     let page = Resource::new(move || query.get(), list_tasks);
     let w = words();
-    let loading = w.t(T::LoadingTasks).to_string();
+    let loading = w.s(T::LoadingTasks);
     view! {
-        <Title text=w.t(T::NavTaskList).to_string() />
+        <Title text=w.t(T::NavTaskList) />
         <Suspense fallback=move || view! { <p class="text-sm text-slate-600">{loading.clone()}</p> }>
             {move || { let w = w; Suspend::new(async move {
                 let q = query.get_untracked();
@@ -54,11 +54,11 @@ pub fn TaskList() -> impl IntoView {
                         }
                         let retry = (without != q).then(|| view! {
                             <p class="mt-3 text-sm">
-                                <a href=task_list_href(&without) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::WithoutThisFilter).to_string()}</a>
+                                <a href=task_list_href(&without) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::WithoutThisFilter)}</a>
                             </p>
                         });
                         view! {
-                            <PageHeader title=w.t(T::NavTaskList).to_string() />
+                            <PageHeader title=w.t(T::NavTaskList) />
                             {error_banner(w, &e)}
                             {retry}
                         }.into_any()
@@ -96,8 +96,8 @@ fn TaskListBody(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
     };
     let (prev_label, next_label) = (w.t(prev_label).to_string(), w.t(next_label).to_string());
     view! {
-        <PageHeader title=w.t(T::NavTaskList).to_string() subtitle=subtitle>
-            <p class="text-xs text-slate-600" title=w.t(T::BudgetTooltip).to_string()>
+        <PageHeader title=w.t(T::NavTaskList) subtitle=subtitle>
+            <p class="text-xs text-slate-600" title=w.t(T::BudgetTooltip)>
                 {w.f(T::BudgetLeft, &[
                     ("record", &budget.record_left.to_string()),
                     ("stats", &budget.stats_left.to_string()),
@@ -108,7 +108,7 @@ fn TaskListBody(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
         <FilterBar page=page.clone() q=q.clone() w=w />
         <Panel class="mt-3 overflow-hidden">
             <TaskTable page w=w />
-            <nav aria-label=w.t(T::Pages).to_string() class="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
+            <nav aria-label=w.t(T::Pages) class="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
                 <span class="text-slate-600">{w.f(T::TasksOnPage, &[("n", &rows.to_string())])}</span>
                 <div class="flex gap-2">
                     {has_prev.then(|| view! {
@@ -143,12 +143,12 @@ fn FilterBar(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
         <form method="get" action="/tasks" class="rounded-md border border-slate-200 bg-white p-3 shadow-sm" role="search">
             <input type="hidden" name="app" value=page.app.id.clone() />
             <fieldset>
-                <legend class="text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::StatusColumn).to_string()}</legend>
+                <legend class="text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::StatusColumn)}</legend>
                 <div class="mt-1 flex flex-wrap gap-1.5">
                     {statuses.into_iter().map(|(s, n, checked)| view! {
                         <label class="inline-flex cursor-pointer items-center gap-1.5 rounded-full border border-slate-300 px-2.5 py-0.5 text-sm has-[:checked]:border-sky-600 has-[:checked]:bg-sky-50 has-[:checked]:text-sky-800">
                             <input type="checkbox" name="status" value=s.slug() checked=checked class="accent-sky-600" />
-                            {w.status(s).to_string()}
+                            {w.status(s)}
                             <span class="tabular-nums text-slate-600">{n.to_string()}</span>
                         </label>
                     }).collect_view()}
@@ -156,45 +156,45 @@ fn FilterBar(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
             </fieldset>
             <div class="mt-3 flex flex-wrap items-end gap-3">
                 <label class="flex min-w-56 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
-                    {w.t(T::Search).to_string()}
-                    <input type="search" name="q" value=q.q.clone().unwrap_or_default() placeholder=w.t(T::SearchPlaceholder).to_string() class=input />
+                    {w.t(T::Search)}
+                    <input type="search" name="q" value=q.q.clone().unwrap_or_default() placeholder=w.t(T::SearchPlaceholder) class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    {w.t(T::Platform).to_string()}
+                    {w.t(T::Platform)}
                     <select name="platform" class=input>
-                        <option value="">{w.t(T::Any).to_string()}</option>
+                        <option value="">{w.t(T::Any)}</option>
                         {Platform::ALL.into_iter().map(|p| view! {
-                            <option value=p.slug() selected=q.platform == Some(p)>{w.platform(p).to_string()}</option>
+                            <option value=p.slug() selected=q.platform == Some(p)>{w.platform(p)}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    {w.t(T::Audience).to_string()}
+                    {w.t(T::Audience)}
                     <select name="audience" class=input>
-                        <option value="">{w.t(T::Any).to_string()}</option>
+                        <option value="">{w.t(T::Any)}</option>
                         {Audience::ALL.into_iter().map(|a| view! {
-                            <option value=a.upstream() selected=q.audience == Some(a)>{w.audience(a).to_string()}</option>
+                            <option value=a.upstream() selected=q.audience == Some(a)>{w.audience(a)}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    {w.t(T::CreatedFrom).to_string()}
+                    {w.t(T::CreatedFrom)}
                     <input type="date" name="from" value=q.created_from.clone().unwrap_or_default() class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    {w.t(T::CreatedTo).to_string()}
+                    {w.t(T::CreatedTo)}
                     <input type="date" name="to" value=q.created_to.clone().unwrap_or_default() class=input />
                 </label>
                 <label class="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    {w.t(T::Sort).to_string()}
+                    {w.t(T::Sort)}
                     <select name="sort" class=input>
-                        <option value="">{w.t(T::NewestFirst).to_string()}</option>
-                        <option value="oldest" selected=q.oldest_first>{w.t(T::OldestFirst).to_string()}</option>
+                        <option value="">{w.t(T::NewestFirst)}</option>
+                        <option value="oldest" selected=q.oldest_first>{w.t(T::OldestFirst)}</option>
                     </select>
                 </label>
                 <div class="flex gap-2">
-                    <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::ApplyFilters).to_string()}</button>
-                    <a href=format!("/tasks?app={}", crate::ui::query::encode(&page.app.id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset).to_string()}</a>
+                    <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::ApplyFilters)}</button>
+                    <a href=format!("/tasks?app={}", crate::ui::query::encode(&page.app.id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset)}</a>
                 </div>
             </div>
         </form>

@@ -17,10 +17,10 @@ const INPUT: &str = "rounded border border-slate-300 px-2 py-1 font-mono text-sm
 pub fn ClickFields(kind: String, target: String, w: Words) -> impl IntoView {
     let known = !kind.is_empty();
     let kinds = [
-        ("", w.t(T::ClickAsOriginal).to_string()),
-        ("app", w.t(T::ClickOpenApp).to_string()),
-        ("url", w.t(T::ClickOpenUrl).to_string()),
-        ("intent", w.t(T::ClickOpenIntent).to_string()),
+        ("", w.s(T::ClickAsOriginal)),
+        ("app", w.s(T::ClickOpenApp)),
+        ("url", w.s(T::ClickOpenUrl)),
+        ("intent", w.s(T::ClickOpenIntent)),
     ];
     let radios = kinds
         .into_iter()
@@ -46,20 +46,20 @@ pub fn ClickFields(kind: String, target: String, w: Words) -> impl IntoView {
     };
     view! {
         <fieldset class="flex flex-col gap-2 rounded-md border border-slate-200 p-3 text-sm">
-            <legend class="px-1 font-semibold">{w.t(T::WhenTapped).to_string()}</legend>
+            <legend class="px-1 font-semibold">{w.t(T::WhenTapped)}</legend>
             <div class="flex flex-wrap gap-x-4 gap-y-1">{radios}</div>
             <label class="flex flex-col gap-1">
-                {w.t(T::WebAddressField).to_string()}
+                {w.t(T::WebAddressField)}
                 <input name="url" type="text" inputmode="url" maxlength="2048" autocomplete="off"
                     spellcheck="false" placeholder="https://" class=INPUT value=url />
             </label>
             <label class="flex flex-col gap-1">
-                {w.t(T::IntentField).to_string()}
+                {w.t(T::IntentField)}
                 <input name="intent" type="text" maxlength="2048" autocomplete="off"
                     spellcheck="false" class=INPUT value=intent />
             </label>
             <p class="text-xs text-slate-600">
-                {w.t(T::HuaweiIntentNote).to_string()}
+                {w.t(T::HuaweiIntentNote)}
             </p>
         </fieldset>
     }

@@ -11,7 +11,7 @@ use crate::i18n::{T, Words};
 /// A page heading with an optional line under it.
 #[component]
 pub fn PageHeader(
-    title: String,
+    #[prop(into)] title: String,
     #[prop(optional, into)] subtitle: Option<String>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
@@ -106,9 +106,7 @@ pub fn time_text(w: Words, ts: i64, offset: i32) -> impl IntoView + use<> {
 pub fn time_stacked(w: Words, ts: i64, offset: i32) -> impl IntoView + use<> {
     let full = format_when(ts, offset, w.locale());
     let date = crate::domain::time::format_day(ts, offset, w.locale());
-    let clock = full[date.len()..]
-        .trim_start_matches([',', ' '])
-        .to_string();
+    let clock = crate::domain::time::format_hm(ts, offset);
     view! {
         <time class="block whitespace-nowrap text-xs tabular-nums leading-tight" title=format!("{full} {}", format_offset(offset))>
             {date}
@@ -131,14 +129,18 @@ pub fn Field(#[prop(into)] label: String, children: Children) -> impl IntoView {
 /// What an error says to the reader: the server's sentence (written in the reader's language),
 /// or this console's own for the errors the browser itself meets.
 pub fn error_text(w: Words, err: &AppError) -> String {
-    match err {
-        AppError::Unauthorized => w.t(T::ErrSignIn).to_string(),
-        AppError::Throttled => w.t(T::SignInThrottled).to_string(),
-        AppError::Internal => w.t(T::ErrInternal).to_string(),
-        AppError::Network { .. } => w.t(T::ErrNetwork).to_string(),
-        AppError::NotFound { what } => w.f(T::ErrNotFound, &[("what", what)]),
-        other => other.to_string(),
-    }
+    let key = match err {
+        AppError::Unauthorized => T::ErrSignIn,
+        AppError::Throttled => T::SignInThrottled,
+        AppError::Internal => T::ErrInternal,
+        AppError::Network { .. } => T::ErrNetwork,
+        // Refused before the server's own code ran (a form leptos could not read).
+        AppError::Validation { field, .. } if field.is_empty() => T::ErrMalformed,
+        AppError::NotFound { what } => return w.f(T::ErrNotFound, &[("what", what)]),
+        // The server's sentence, in the reader's language already.
+        other => return other.to_string(),
+    };
+    w.t(key).to_string()
 }
 
 /// An error banner for a failed request.

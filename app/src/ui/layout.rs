@@ -19,7 +19,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             href="#main"
             class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
         >
-            {w.t(T::SkipToContent).to_string()}
+            {w.t(T::SkipToContent)}
         </a>
         <header class="bg-slate-900 text-slate-100 shadow">
             <div class="mx-auto flex max-w-[1440px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-2">
@@ -44,20 +44,20 @@ pub fn Layout(children: Children) -> impl IntoView {
                         s.user.map(|user| {
                             let is_admin = user.role == crate::domain::Role::Admin;
                             view! {
-                                <nav aria-label=w.t(T::NavMain).to_string() class="flex items-center gap-1 text-sm">
-                                    <NavLink href="/tasks" label=w.t(T::NavTaskList).to_string() />
-                                    <NavLink href="/audit" label=w.t(T::NavAudit).to_string() />
-                                    {is_admin.then(|| view! { <NavLink href="/admin" label=w.t(T::NavAdmin).to_string() /> })}
+                                <nav aria-label=w.t(T::NavMain) class="flex items-center gap-1 text-sm">
+                                    <NavLink href="/tasks" label=w.t(T::NavTaskList) />
+                                    <NavLink href="/audit" label=w.t(T::NavAudit) />
+                                    {is_admin.then(|| view! { <NavLink href="/admin" label=w.t(T::NavAdmin) /> })}
                                 </nav>
                                 <div class="ml-auto flex flex-wrap items-center gap-3 text-sm">
                                     <AppSwitcherForm apps=s.apps.clone() selected w />
-                                    <span class="text-slate-300" title=w.t(T::SignedIn).to_string()>
+                                    <span class="text-slate-300" title=w.t(T::SignedIn)>
                                         {user.username.clone()}
-                                        <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{w.role(user.role).to_string()}</span>
+                                        <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{w.role(user.role)}</span>
                                     </span>
                                     <form method="post" action=Logout::PATH>
                                         <button type="submit" class="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white">
-                                            {w.t(T::SignOut).to_string()}
+                                            {w.t(T::SignOut)}
                                         </button>
                                     </form>
                                 </div>
@@ -86,7 +86,7 @@ fn HydrationMarker() -> impl IntoView {
 }
 
 #[component]
-fn NavLink(href: &'static str, label: String) -> impl IntoView {
+fn NavLink(href: &'static str, label: &'static str) -> impl IntoView {
     let location = use_location();
     let current = location.pathname.get_untracked().starts_with(href);
     view! {
@@ -112,7 +112,7 @@ fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String, w: Words) -> impl IntoV
     view! {
         <form method="get" action="/tasks" class="flex items-center gap-2">
             <label for="app-switcher" class="text-slate-400">
-                {w.t(T::AppLabel).to_string()}
+                {w.t(T::AppLabel)}
             </label>
             <GoOnChange>
                 <select
@@ -137,7 +137,7 @@ fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String, w: Words) -> impl IntoV
                 type="submit"
                 class="rounded bg-slate-700 px-2 py-1 text-slate-100 hover:bg-slate-600 [[data-hydrated]_&]:hidden"
             >
-                {w.t(T::Go).to_string()}
+                {w.t(T::Go)}
             </button>
         </form>
     }
@@ -152,7 +152,7 @@ fn LanguageSwitch(w: Words) -> impl IntoView {
     let current = w.locale();
     view! {
         <form method="post" action="/lang" class="order-last flex items-center gap-1 text-xs sm:order-none">
-            <span class="sr-only">{w.t(T::Language).to_string()}</span>
+            <span class="sr-only">{w.t(T::Language)}</span>
             {Locale::ALL
                 .into_iter()
                 .map(|l| {

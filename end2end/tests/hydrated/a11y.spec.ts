@@ -83,10 +83,11 @@ async function openDialog(page: Page, scope: ReturnType<Page["locator"]>, button
   return dialog;
 }
 
-for (const L of LANGS) for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
+for (const L of LANGS) test.describe(`in ${L.lang}`, () => {
+  test.use({ locale: L.locale });
+  for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
   test(`every page and dialog meets WCAG 2.1 AA at ${label} px, ${mode}, ${L.lang}`, async ({ page, request }) => {
     test.setTimeout(120_000);
-    await page.context().setExtraHTTPHeaders({ "Accept-Language": L.locale });
     await useMode(page, mode);
     await page.setViewportSize(viewport);
     const all = await createTask(request, { audience: "all", title: "Spring sale: 30% off everything" });
@@ -119,31 +120,40 @@ for (const L of LANGS) for (const [label, viewport] of VIEWPORTS) for (const mod
     await expectAccessible(page, "the audit log");
   });
 }
+});
 
 test.describe("as an admin", () => {
   test.use({ storageState: ".auth/admin.json" });
-  for (const L of LANGS) for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
-    test(`the Admin page meets WCAG 2.1 AA at ${label} px, ${mode}, ${L.lang}`, async ({ page }) => {
-      await page.context().setExtraHTTPHeaders({ "Accept-Language": L.locale });
-      await useMode(page, mode);
-      await page.setViewportSize(viewport);
-      await page.goto("/admin");
-      await settled(page, mode);
-      await expectAccessible(page, "the Admin page");
+  for (const L of LANGS) {
+    test.describe(`in ${L.lang}`, () => {
+      test.use({ locale: L.locale });
+      for (const [label, viewport] of VIEWPORTS) for (const mode of MODES) {
+        test(`the Admin page meets WCAG 2.1 AA at ${label} px, ${mode}, ${L.lang}`, async ({ page }) => {
+          await useMode(page, mode);
+          await page.setViewportSize(viewport);
+          await page.goto("/admin");
+          await settled(page, mode);
+          await expectAccessible(page, "the Admin page");
+        });
+      }
     });
   }
 });
 
 test.describe("signed out", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
-  for (const L of LANGS) for (const [label, viewport] of VIEWPORTS) {
-    test(`the sign-in page meets WCAG 2.1 AA at ${label} px, ${L.lang}`, async ({ page }) => {
-      await page.context().setExtraHTTPHeaders({ "Accept-Language": L.locale });
-      await page.setViewportSize(viewport);
-      // The sign-in page has no islands: nothing hydrates.
-      await page.goto("/login");
-      await page.waitForLoadState("load");
-      await expectAccessible(page, "the sign-in page");
+  for (const L of LANGS) {
+    test.describe(`in ${L.lang}`, () => {
+      test.use({ locale: L.locale });
+      for (const [label, viewport] of VIEWPORTS) {
+        test(`the sign-in page meets WCAG 2.1 AA at ${label} px, ${L.lang}`, async ({ page }) => {
+          await page.setViewportSize(viewport);
+          // The sign-in page has no islands: nothing hydrates.
+          await page.goto("/login");
+          await page.waitForLoadState("load");
+          await expectAccessible(page, "the sign-in page");
+        });
+      }
     });
   }
 });

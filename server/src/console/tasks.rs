@@ -170,11 +170,19 @@ impl ConsoleService {
                 .map(|(code, n)| (w.channel(code), *n))
                 .collect(),
             stats_synced_at: task.stats_synced_at.map(|ms| ms / 1000),
+            // The action and outcome in the reader's words (here, not in the browser's download).
             history: s
                 .store
                 .task_audit(&app.id, push_id)
                 .await
-                .map_err(internal)?,
+                .map_err(internal)?
+                .into_iter()
+                .map(|mut e| {
+                    e.action = app::i18n::audit_action(w, &e.action);
+                    e.outcome = app::i18n::audit_outcome(w, &e.outcome);
+                    e
+                })
+                .collect(),
             now,
             utc_offset_minutes: s.config.utc_offset_minutes(),
             budget: s.sync.budget(&app.id).await,

@@ -56,6 +56,18 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     );
     // For browsers that predate `frame-ancestors`.
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // A page is in the reader's language, decided by their cookies and `Accept-Language`: no
+    // shared cache may hand one reader's page to another (`server/docs/i18n.md`).
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        h.append(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
+    }
     res
 }
 

@@ -241,6 +241,18 @@ async fn the_language_is_the_users_choice_then_the_cookie_then_accept_language()
     .await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()[LOCATION], "/login?next=%2Faudit");
+    // An action's one-time parameters are not repeated on the way back.
+    let res = choose(
+        &app,
+        None,
+        "zh",
+        &format!(
+            "{}/tasks/1?app=demo-android&confirm=terminate&done=terminate&__err=x",
+            app.base
+        ),
+    )
+    .await;
+    assert_eq!(res.headers()[LOCATION], "/tasks/1?app=demo-android");
     let cookie = res.headers()[SET_COOKIE].to_str().unwrap().to_string();
     assert!(cookie.starts_with("pushdeck_lang=zh;"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");

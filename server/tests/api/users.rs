@@ -378,7 +378,7 @@ async fn the_user_command_line_speaks_the_terminals_language() {
         Some("a-long-enough-password\n"),
     );
     assert!(ok, "{out}");
-    assert_eq!(out.trim(), "已添加 wang（operator）");
+    assert_eq!(out.trim(), "已添加 wang（操作员）");
     let (ok, out) = user_in(
         "zh_CN.UTF-8",
         &db.url,

@@ -361,8 +361,7 @@ async fn retries_until_settled(
                     answered[i] = true;
                 }
                 // Still being found out: the dialog keeps its key and tries again.
-                Err(e) if e.get("Conflict").is_some() || e.get("UpstreamUnavailable").is_some() => {
-                }
+                Err(e) if e["kind"] == "Conflict" || e["kind"] == "UpstreamUnavailable" => {}
                 Err(e) => panic!("task {id}, key {key}: {e}"),
             }
         }
@@ -375,7 +374,7 @@ async fn fresh_attempts_are_refused(op: &Operator, console: &Console, ids: &[Str
     for id in ids {
         match op.override_(console, id, &format!("fresh-{id}")).await {
             Err(e) => {
-                let message = e["Conflict"]["message"].as_str().unwrap_or_default();
+                let message = e["message"].as_str().unwrap_or_default();
                 assert!(message.contains("already used Override"), "{id}: {e}");
             }
             Ok(out) => panic!("a second override of {id} went through: {out}"),

@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 
 // The console and its sandbox as scripts/serve-for-tests.sh starts them.
 export const port = Number(process.env.PUSHDECK_E2E_PORT ?? 3400);
@@ -67,4 +67,18 @@ export function statusOf(scope: ReturnType<Page["locator"]>) {
 
 export async function waitHydrated(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Waits for the WebAssembly where the project loads it (the no-js project never hydrates). */
+export async function hydratedIfJs(page: Page) {
+  if (test.info().project.name === "hydrated") await waitHydrated(page);
+}
+
+/** Opens a task's push details from its Task List row, by the row's details link. */
+export async function openDetails(page: Page, pushId: string, linkName = "View Details") {
+  const row = await findInTaskList(page, "demo-android", pushId);
+  await hydratedIfJs(page);
+  await row.getByRole("link", { name: linkName }).click();
+  await expect(page).toHaveURL(new RegExp(`/tasks/${pushId}`));
+  await hydratedIfJs(page);
 }

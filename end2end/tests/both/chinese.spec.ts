@@ -1,24 +1,10 @@
-import { expect, test, type Page } from "@playwright/test";
-import { createTask, findInTaskList, statusOf } from "../support";
+import { expect, test } from "@playwright/test";
+import { createTask, findInTaskList, hydratedIfJs, openDetails, statusOf } from "../support";
 
 // The main flows in Chinese, with JavaScript on (the dialogs open in place) and off (the server
 // renders them open and the forms post): the browser asks for zh-CN, as a reader in Shenzhen's
 // does, and the console answers in the words of TPNS's own Chinese console.
 test.use({ locale: "zh-CN" });
-
-async function hydratedIfJs(page: Page) {
-  if (test.info().project.name === "hydrated") {
-    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  }
-}
-
-async function openDetails(page: Page, pushId: string) {
-  const row = await findInTaskList(page, "demo-android", pushId);
-  await hydratedIfJs(page);
-  await row.getByRole("link", { name: "查看详情" }).click();
-  await expect(page).toHaveURL(new RegExp(`/tasks/${pushId}`));
-  await hydratedIfJs(page);
-}
 
 test("the Task List speaks Chinese: the frame, the filters, the statuses, the table", async ({ page, request }) => {
   const id = await createTask(request, { audience: "tag" });
@@ -41,7 +27,7 @@ test("the Task List speaks Chinese: the frame, the filters, the statuses, the ta
 
 test("终止 (Terminate) in Chinese: the impact in numbers, then the status reads 已终止", async ({ page, request }) => {
   const id = await createTask(request, { audience: "tag" });
-  await openDetails(page, id);
+  await openDetails(page, id, "查看详情");
   await expect(page.getByRole("heading", { name: "推送进度" })).toBeVisible();
   await page.getByRole("button", { name: "终止" }).click();
   const dialog = page.getByRole("dialog", { name: "终止此任务" });
@@ -57,7 +43,7 @@ test("终止 (Terminate) in Chinese: the impact in numbers, then the status read
 for (const choice of ["继续下发", "对这些设备不下发"] as const) {
   test(`覆盖 (Override, ${choice}) in Chinese: the choice for devices that cannot replace`, async ({ page, request }) => {
     const id = await createTask(request, { audience: "tag" });
-    await openDetails(page, id);
+    await openDetails(page, id, "查看详情");
     await expect(async () => {
       await page.reload();
       await expect(page.getByText(/数据截至/)).toBeVisible({ timeout: 1000 });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createTask, findInTaskList, sandboxURL, statusOf, waitHydrated } from "../support";
+import { createTask, findInTaskList, openDetails, sandboxURL, statusOf, waitHydrated } from "../support";
 
 /** The Task List filtered to one task, left open in its own tab to watch the Status column. */
 async function watchList(page: Page, pushId: string) {
@@ -7,14 +7,6 @@ async function watchList(page: Page, pushId: string) {
   const row = await findInTaskList(list, "demo-android", pushId);
   await waitHydrated(list);
   return { list, row };
-}
-
-async function openDetails(page: Page, pushId: string) {
-  const row = await findInTaskList(page, "demo-android", pushId);
-  await waitHydrated(page);
-  await row.getByRole("link", { name: "View Details" }).click();
-  await expect(page).toHaveURL(new RegExp(`/tasks/${pushId}`));
-  await waitHydrated(page);
 }
 
 test("Terminate: confirm with the impact spelled out, then the status changes everywhere without a reload", async ({ page, request }) => {

@@ -73,19 +73,6 @@ for (const [lang, locale, dialogs] of [
   });
 }
 
-test.describe("in zh", () => {
-  test.use({ locale: "zh-CN" });
-  test("取消推送 from the Task List row by keyboard", async ({ page, request }) => {
-    const id = await createTask(request, { audience: "tag", sendInSecs: 3600 });
-    const row = await findInTaskList(page, "demo-android", id);
-    await waitHydrated(page);
-    const opener = row.getByRole("button", { name: "取消推送" });
-    await tabTo(page, opener, 200);
-    await page.keyboard.press("Space");
-    await usedAndClosed(page, page.getByRole("dialog", { name: "取消定时推送" }), opener);
-  });
-});
-
 test("Terminate by keyboard alone, from Tab to the new status", async ({ page, request }) => {
   const id = await createTask(request, { audience: "tag" });
   await findInTaskList(page, "demo-android", id);
@@ -101,15 +88,23 @@ test("Terminate by keyboard alone, from Tab to the new status", async ({ page, r
   await expect(page.locator("main [data-status]").first()).toHaveText("Terminated");
 });
 
-test("Cancel Push from the Task List row by keyboard", async ({ page, request }) => {
-  const id = await createTask(request, { audience: "tag", sendInSecs: 3600 });
-  const row = await findInTaskList(page, "demo-android", id);
-  await waitHydrated(page);
-  const opener = row.getByRole("button", { name: "Cancel Push" });
-  await tabTo(page, opener, 200);
-  await page.keyboard.press("Space");
-  await usedAndClosed(page, page.getByRole("dialog", { name: "Cancel the scheduled push" }), opener);
-});
+for (const [lang, locale, button, name] of [
+  ["en", "en-US", "Cancel Push", "Cancel the scheduled push"],
+  ["zh", "zh-CN", "取消推送", "取消定时推送"],
+] as const) {
+  test.describe(`in ${lang}`, () => {
+    test.use({ locale });
+    test(`${button} from the Task List row by keyboard`, async ({ page, request }) => {
+      const id = await createTask(request, { audience: "tag", sendInSecs: 3600 });
+      const row = await findInTaskList(page, "demo-android", id);
+      await waitHydrated(page);
+      const opener = row.getByRole("button", { name: button });
+      await tabTo(page, opener, 200);
+      await page.keyboard.press("Space");
+      await usedAndClosed(page, page.getByRole("dialog", { name }), opener);
+    });
+  });
+}
 
 test("a dialog the server rendered open (?confirm=) keeps focus inside once hydrated", async ({ page, request }) => {
   const id = await createTask(request, { audience: "tag" });

@@ -38,6 +38,15 @@ async fn choose(app: &TestApp, s: Option<&Session>, lang: &str, back: &str) -> r
     req.send().await.unwrap()
 }
 
+/// A task pushed to a tag on the Android demo app, imported.
+async fn tag_task(app: &TestApp) -> String {
+    let spec = TaskSpec {
+        audience: Audience::Tag,
+        ..Default::default()
+    };
+    app.task("demo-android", &spec).await
+}
+
 fn lang_of(html: &str) -> &str {
     let start = html.find("<html lang=\"").expect("an html element") + 12;
     &html[start..start + html[start..].find('"').unwrap()]
@@ -116,15 +125,7 @@ async fn a_page_rendered_in_chinese_shows_no_english_sentence_of_the_consoles_ow
     for s in [&op, &admin] {
         choose(&app, Some(s), "zh", "").await;
     }
-    let tag = app
-        .task(
-            "demo-android",
-            &TaskSpec {
-                audience: Audience::Tag,
-                ..Default::default()
-            },
-        )
-        .await;
+    let tag = tag_task(&app).await;
     let all = app.task("demo-android", &TaskSpec::default()).await;
     let scheduled = app
         .task(
@@ -316,15 +317,7 @@ async fn the_servers_refusals_and_outcomes_are_in_the_readers_language() {
         refused.to_string(),
         "iOS 任务不支持终止：移动推送无法停止 iOS 排队中的下发。"
     );
-    let tag = app
-        .task(
-            "demo-android",
-            &TaskSpec {
-                audience: Audience::Tag,
-                ..Default::default()
-            },
-        )
-        .await;
+    let tag = tag_task(&app).await;
     let done = app
         .act(&op, "demo-android", &tag, Action::Terminate, "zh-r-2", &[])
         .await

@@ -145,8 +145,8 @@ fn AppSwitcherForm(apps: Vec<AppInfo>, selected: String, w: Words) -> impl IntoV
 
 /// The language switch: a plain form that posts the choice to `/lang` (remembered in a cookie
 /// and, once signed in, with the user); the server sends the reader back to the page the form
-/// was on (its `Referer`), so the page never repeats its own address into the form. Each language is named in
-/// itself, so a reader finds their own whichever language the page is in.
+/// was on (its `Referer`), so the page never repeats its own address into the form. Each
+/// language is named in itself, so a reader finds their own whichever language the page is in.
 #[component]
 fn LanguageSwitch(w: Words) -> impl IntoView {
     let current = w.locale();

@@ -192,6 +192,14 @@ pub struct AuditEntry {
     pub upstream_answer: String,
     pub outcome: String,
     pub detail: String,
+    /// The API token the request came with, if it did. The browser never reads it (the server
+    /// writes it into the names it shows), so its decoder skips it and stays smaller.
+    #[cfg_attr(
+        feature = "ssr",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    #[cfg_attr(not(feature = "ssr"), serde(skip))]
+    pub via_token: Option<String>,
 }
 
 /// Why a button is disabled, or `None` when it is enabled.
@@ -328,6 +336,73 @@ pub struct AuditPage {
 pub struct AdminOverview {
     pub users: Vec<UserInfo>,
     pub apps: Vec<AppInfo>,
+}
+
+/// The Account page: who is signed in and their API tokens (never a token itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    pub user: UserInfo,
+    pub tokens: Vec<TokenInfo>,
+    pub utc_offset_minutes: i32,
+}
+
+/// One API token, as its owner's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub name: String,
+    /// Its first characters (`pdk_3f9a1c…`).
+    pub prefix: String,
+    /// The actions it may carry out (its owner's permissions narrow them further).
+    pub permissions: Vec<Action>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    /// It authenticates now.
+    pub live: bool,
+}
+
+/// A token just made, for the one page that shows it (never stored, never in a URL).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FreshToken {
+    pub name: String,
+    pub secret: String,
+}
+
+/// Why the Account page's new-token form was refused, for the page it answers with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenFormRefusal(pub String);
+
+/// The API reference page: the OpenAPI document, read into what the page lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiReference {
+    pub title: String,
+    pub description: String,
+    pub operations: Vec<ApiOperation>,
+    pub schemas: Vec<ApiSchema>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiOperation {
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    pub tag: String,
+    /// (name, where, required, description)
+    pub params: Vec<(String, String, bool, String)>,
+    /// The request body's schema name.
+    pub body: Option<String>,
+    /// (status, description, schema name)
+    pub responses: Vec<(String, String, String)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiSchema {
+    pub name: String,
+    pub description: String,
+    /// (name, type, required, description)
+    pub fields: Vec<(String, String, bool, String)>,
 }
 
 /// The answer to adding a user: the generated password, shown once.

@@ -326,6 +326,8 @@ pub fn audit_action(w: Words, slug: &str) -> String {
         "disable-user" => T::AuditDisableUser,
         "enable-user" => T::AuditEnableUser,
         "reset-password" => T::AuditResetPassword,
+        "add-token" => T::AuditAddToken,
+        "revoke-token" => T::AuditRevokeToken,
         other => return other.to_string(),
     };
     w.t(key).to_string()

@@ -1,6 +1,8 @@
 //! One module per page.
 
+pub mod account;
 pub mod admin;
+pub mod api_reference;
 pub mod audit;
 pub mod home;
 pub mod login;

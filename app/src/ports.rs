@@ -73,6 +73,12 @@ pub trait Console: Send + Sync + 'static {
     async fn disable_user(&self, req: &Parts, username: String) -> Result<(), AppError>;
     /// Enables a disabled user again (admins).
     async fn enable_user(&self, req: &Parts, username: String) -> Result<(), AppError>;
+    /// The signed-in user and their API tokens.
+    async fn account(&self, req: &Parts) -> Result<crate::dto::AccountInfo, AppError>;
+    /// Revokes one of the signed-in user's API tokens.
+    async fn revoke_token(&self, req: &Parts, name: String) -> Result<(), AppError>;
+    /// The API's reference, from its OpenAPI document.
+    async fn api_reference(&self, req: &Parts) -> Result<crate::dto::ApiReference, AppError>;
     /// Sets a user's password (admins); with none, one is generated and returned once. The
     /// user's sessions end.
     async fn reset_password(

@@ -52,6 +52,8 @@ pub struct Actor {
     /// The language the actor reads: the sentences of their outcome are written in it (and so
     /// recorded in the audit log as they were shown).
     pub locale: Locale,
+    /// The API token the request came with, if it did (recorded in the audit log).
+    pub via_token: Option<String>,
 }
 
 /// Carries out actions.
@@ -72,6 +74,8 @@ pub struct ActionService {
     pub(crate) orphan_after_ms: i64,
     /// The spacing of an app's all/tag/package pushes (`upstream.pushes_per_second`); 0: none.
     pub(crate) push_spacing_ms: i64,
+    /// Counts each audited outcome (`/metrics`).
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// How far an instance's clock may be from the database's before it stops acting: intents,
@@ -116,7 +120,14 @@ impl ActionService {
                 0 => 0,
                 n => 1_000 / i64::from(n) + PUSH_SPACING_MARGIN_MS,
             },
+            metrics: Arc::default(),
         }
+    }
+
+    /// Counts outcomes in `metrics` (the server's; a service built alone counts in its own).
+    pub fn with_metrics(mut self, metrics: Arc<crate::metrics::Metrics>) -> ActionService {
+        self.metrics = metrics;
+        self
     }
 
     /// Whether this instance's clock is too far from the database's to act (see
@@ -178,6 +189,8 @@ impl ActionService {
             "click": req.click.as_ref().map(|c| c.slug()),
             "click_target": req.click.as_ref().and_then(|c| c.target()),
             "collapse_id": plan.as_ref().map(|p| p.collapse_id),
+            // For the reconciler's audit entry, should it be the one to settle the action.
+            "via_token": actor.via_token,
         })
         .to_string();
         let new = NewIntent {

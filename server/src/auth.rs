@@ -10,7 +10,7 @@ mod service;
 
 pub use middleware::{Caller, authenticate, request_locale};
 pub use password::{generate_password, hash_password, verify_password};
-pub use service::{AuthService, LoginError};
+pub use service::{AuthService, BearerOutcome, LoginError, TOKEN_PREFIX, TokenRefusal, token_hash};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "pushdeck_session";

@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `sandbox`, `migrate` and `user`.
+//! The command line: `serve` (the default), `sandbox`, `migrate`, `user` and `token`.
 
 use app::i18n::{T, Words};
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ use domain::Action;
 
 use crate::config::Config;
 use crate::error::StartupError;
+use crate::tokens::{TokenError, TokenService};
 use crate::users::{Changer, Password, UserError, UserService, valid_role};
 
 /// Pushdeck: a console for the push tasks of Tencent Push Notification Service (TPNS).
@@ -50,6 +51,123 @@ pub enum Command {
     /// Manage console users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage users' API tokens (`Authorization: Bearer …` on /api/v1/).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for a user; it is printed once and never again.
+    Add {
+        /// The user the token acts as (with their role).
+        #[arg(long)]
+        user: String,
+        /// A name to tell the token apart by, e.g. deploy-bot.
+        #[arg(long)]
+        name: String,
+        /// The actions it may carry out, of those the user may (terminate,recall,override,cancel;
+        /// default: all of the user's; `none`: read only).
+        #[arg(long, value_delimiter = ',')]
+        permissions: Option<Vec<String>>,
+        /// Days until it stops working (default: until revoked).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// List a user's tokens (never the tokens themselves).
+    List {
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke a user's token: it stops working on the next request.
+    Revoke {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+impl TokenCommand {
+    /// Carries the command out through the token service (validated and audited as on the
+    /// Account page); returns what to print.
+    pub async fn run(
+        self,
+        tokens: &TokenService,
+        w: Words,
+        utc_offset_minutes: i32,
+    ) -> Result<String, StartupError> {
+        let by = Changer::command_line();
+        let refused = |e: TokenError| StartupError::Other(e.in_words(w));
+        Ok(match self {
+            TokenCommand::Add {
+                user,
+                name,
+                permissions: p,
+                expires_in_days,
+            } => {
+                let actions = match p {
+                    Some(list) if list.iter().any(|s| s.trim() == "none") => Vec::new(),
+                    p => permissions(w, p)?,
+                };
+                let made = tokens
+                    .add(&by, &user, &name, &actions, expires_in_days)
+                    .await
+                    .map_err(refused)?;
+                w.f(
+                    T::CliTokenAdded,
+                    &[
+                        ("name", &made.token.name),
+                        ("user", &user),
+                        (
+                            "actions",
+                            &crate::users::permission_list(&made.token.permissions),
+                        ),
+                        ("token", &made.secret),
+                    ],
+                )
+            }
+            TokenCommand::List { user } => {
+                let now = tpns::clock::SharedClock::system().now();
+                let list = tokens.list(&user).await.map_err(refused)?;
+                if list.is_empty() {
+                    return Ok(w.f(T::CliNoTokens, &[("user", &user)]));
+                }
+                let offset = utc_offset_minutes;
+                let when = |t: Option<i64>| {
+                    t.map_or("-".to_string(), |t| {
+                        domain::time::format_datetime(t, offset)
+                    })
+                };
+                let mut out = String::new();
+                for t in list {
+                    let state = if t.revoked_at.is_some() {
+                        w.t(T::TokenRevoked)
+                    } else if !t.is_live(now) {
+                        w.t(T::TokenExpired)
+                    } else {
+                        w.t(T::TokenLive)
+                    };
+                    out.push_str(&format!(
+                        "{:<24} {}…  {:<9} {:<34} {} {}  {} {}\n",
+                        t.name,
+                        t.prefix,
+                        state,
+                        crate::users::permission_list(&t.permissions),
+                        w.t(T::TokenExpires),
+                        when(t.expires_at),
+                        w.t(T::TokenLastUsed),
+                        when(t.last_used_at),
+                    ));
+                }
+                out.trim_end().to_string()
+            }
+            TokenCommand::Revoke { user, name } => {
+                tokens.revoke(&by, &user, &name).await.map_err(refused)?;
+                w.f(T::CliTokenRevoked, &[("name", &name), ("user", &user)])
+            }
+        })
+    }
 }
 
 /// Options of `pushdeck sandbox`; each overrides the [sandbox] section of the configuration
@@ -308,6 +426,17 @@ async fn user_command(config: Config, cmd: UserCommand) -> Result<(), StartupErr
     Ok(())
 }
 
+/// `pushdeck token …`: connects, migrates, runs the command through the token service.
+async fn token_command(config: Config, cmd: TokenCommand) -> Result<(), StartupError> {
+    let store = crate::startup::open_store(&config).await?;
+    let tokens = TokenService::new(store.clone(), tpns::clock::SharedClock::system());
+    let w = Words::new(cli_locale(|k| std::env::var(k).ok()));
+    let result = cmd.run(&tokens, w, config.utc_offset_minutes()).await;
+    store.close().await;
+    println!("{}", result?);
+    Ok(())
+}
+
 /// Runs the command line; returns the process exit code. A start-up failure prints one line
 /// naming the problem.
 pub async fn run(cli: Cli) -> ExitCode {
@@ -321,6 +450,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Sandbox(args) => run_sandbox(&config, args).await,
         Command::Migrate => crate::startup::migrate_only(config).await,
         Command::User(cmd) => user_command(config, cmd).await,
+        Command::Token(cmd) => token_command(config, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

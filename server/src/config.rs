@@ -22,6 +22,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub log: LogConfig,
     pub upstream: UpstreamConfig,
+    pub metrics: MetricsConfig,
     /// The TPNS apps the console serves (besides the sandbox's demo apps when the sandbox runs).
     pub apps: Vec<AppConfig>,
 }
@@ -164,6 +165,43 @@ impl Default for UpstreamConfig {
             request_timeout_secs: 10.0,
             retries: 2,
             pushes_per_second: 1,
+        }
+    }
+}
+
+/// Where Prometheus scrapes `/metrics` (`server/docs/api.md`, "Metrics"). Off unless one of the
+/// two is set: the console's own listener never answers it to everyone.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// A listener of its own for `/metrics` (e.g. `127.0.0.1:9464`), without authentication:
+    /// keep it on a private address.
+    pub listen: Option<SocketAddr>,
+    /// On the console's listener, `/metrics` answers requests that carry this bearer token.
+    pub token: Option<SecretString>,
+    /// The same, read from this environment variable.
+    pub token_env: Option<String>,
+}
+
+impl MetricsConfig {
+    /// The bearer token `/metrics` takes on the console's listener, if one is configured.
+    pub fn resolve_token(&self) -> Result<Option<SecretString>, ConfigError> {
+        if let Some(t) = &self.token
+            && !t.expose_secret().is_empty()
+        {
+            return Ok(Some(t.clone()));
+        }
+        match &self.token_env {
+            Some(var) => std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| Some(SecretString::from(v)))
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "metrics: the environment variable {var} (token_env) is not set"
+                    ))
+                }),
+            None => Ok(None),
         }
     }
 }
@@ -357,6 +395,7 @@ impl Config {
                 crate::store::redact_url(&self.database.url)
             ));
         }
+        self.metrics.resolve_token()?;
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return bad("configuration key `log.format`: use `text` or `json`".into());
         }

@@ -2,8 +2,10 @@
 //! the caller (the middleware put them in the request), checks their role, calls one service and
 //! maps the result. Internal causes are logged here once and never sent to the browser.
 
+mod account;
 mod admin;
 mod errors;
+pub mod export;
 mod tasks;
 pub mod view;
 
@@ -24,6 +26,7 @@ use crate::auth::Caller;
 use crate::state::Services;
 use crate::store::users::{Role, User};
 
+pub(crate) use account::changer;
 pub use errors::internal;
 
 /// Implements [`Console`] over the server's services.
@@ -63,7 +66,7 @@ pub(crate) fn user_info(u: &User) -> UserInfo {
 }
 
 impl ConsoleService {
-    fn app(&self, req: &Parts, id: Option<&str>) -> Result<&Arc<UpstreamApp>, AppError> {
+    pub(crate) fn app(&self, req: &Parts, id: Option<&str>) -> Result<&Arc<UpstreamApp>, AppError> {
         self.services.apps.resolve(id).ok_or_else(|| {
             // The app named by the link is not repeated: only the console's own sentence.
             AppError::not_found(words(req).t(match id {
@@ -128,6 +131,7 @@ impl Console for ConsoleService {
             username: user.username.clone(),
             ip: caller.ip.clone(),
             locale: w.locale(),
+            via_token: caller.token.clone(),
         };
         // Carried out in its own task: a browser that goes away mid-request must not cut the
         // pipeline between its upstream call and the record of its outcome.
@@ -212,6 +216,22 @@ impl Console for ConsoleService {
     async fn enable_user(&self, req: &Parts, username: String) -> Result<(), AppError> {
         let (admin, caller) = admin::require_admin(req)?;
         self.enable(words(req), admin, caller, username).await
+    }
+
+    async fn account(&self, req: &Parts) -> Result<app::dto::AccountInfo, AppError> {
+        let (user, _) = signed_in(req)?;
+        self.account_of(user).await
+    }
+
+    async fn revoke_token(&self, req: &Parts, name: String) -> Result<(), AppError> {
+        let (user, caller) = signed_in(req)?;
+        self.revoke_own_token(words(req), user, caller, &name).await
+    }
+
+    async fn api_reference(&self, req: &Parts) -> Result<app::dto::ApiReference, AppError> {
+        signed_in(req)?;
+        static REFERENCE: std::sync::OnceLock<app::dto::ApiReference> = std::sync::OnceLock::new();
+        Ok(REFERENCE.get_or_init(account::api_reference).clone())
     }
 
     async fn reset_password(

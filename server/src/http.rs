@@ -19,6 +19,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::auth::Caller;
+use crate::console::export::csv_cell;
 use crate::state::AppState;
 
 /// What a request that panicked answers: a plain error page, never the panic's message.
@@ -130,9 +131,11 @@ pub async fn events(
         });
     }
     let app = q.app;
+    let client = LiveClient::new(state.services.metrics.clone());
     let stream = BroadcastStream::new(state.services.feed.subscribe()).filter_map(move |ev| {
-        // Holding the sender keeps the watch renewal going while the client is connected.
-        let _alive = &alive_tx;
+        // Holding the sender keeps the watch renewal going while the client is connected, and
+        // the guard counts the stream as open.
+        let _alive = (&alive_tx, &client);
         match ev {
             Ok(ev) if ev.app_id == app => serde_json::to_string(&ev)
                 .ok()
@@ -141,6 +144,22 @@ pub async fn events(
         }
     });
     sse(stream).into_response()
+}
+
+/// An open `/events` stream, counted in `/metrics` while it lives.
+struct LiveClient(std::sync::Arc<crate::metrics::Metrics>);
+
+impl LiveClient {
+    fn new(m: std::sync::Arc<crate::metrics::Metrics>) -> LiveClient {
+        m.live_clients.inc();
+        LiveClient(m)
+    }
+}
+
+impl Drop for LiveClient {
+    fn drop(&mut self) {
+        self.0.live_clients.dec();
+    }
 }
 
 fn sse(
@@ -327,24 +346,280 @@ pub async fn audit_csv(
         .into_response()
 }
 
-/// Quotes a CSV cell, and defuses spreadsheet formulas: a cell starting with `=`, `+`, `-`,
-/// `@`, a tab or a carriage return (OWASP's list for CSV injection) gets a leading `'`.
-fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v.to_string()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
+/// `/tasks.csv?app=…&status=…`: the Task List's current filters, every page of them, as CSV
+/// (the page's export link; the API has the same at `/api/v1/apps/{app}/tasks.csv`).
+pub async fn tasks_csv(
+    State(state): State<AppState>,
+    Query(pairs): Query<Vec<(String, String)>>,
+    req: axum::extract::Request,
+) -> Response {
+    let (parts, _) = req.into_parts();
+    let english = pairs.iter().any(|(k, v)| k == "headers" && v == "en");
+    let query = app::ui::query::task_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let console = std::sync::Arc::new(crate::console::ConsoleService {
+        services: state.services.clone(),
+    });
+    match console.export_tasks(&parts, query, english).await {
+        Ok(stream) => crate::api::csv_response(axum::body::Body::from_stream(stream)),
+        Err(e) => {
+            let w = crate::console::words(&parts);
+            (
+                StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                app::ui::components::error_text(w, &e),
+            )
+                .into_response()
+        }
     }
+}
+
+/// `/metrics` on the console's listener: Prometheus's text, for a request with the configured
+/// bearer token (`metrics.token`); without one configured it is not there (404).
+pub async fn metrics(State(state): State<AppState>, headers: http::HeaderMap) -> Response {
+    use secrecy::ExposeSecret;
+    let Ok(Some(token)) = state.services.config.metrics.resolve_token() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let sent = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !constant_time_eq(sent.as_bytes(), token.expose_secret().as_bytes()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "metrics need the configured bearer token",
+        )
+            .into_response();
+    }
+    metrics_text(&state.services).await
+}
+
+/// The metrics, with the shared gauges read from the database now.
+pub async fn metrics_text(s: &crate::state::Services) -> Response {
+    let now_ms = s.clock.now_ms();
+    for app in s.apps.iter() {
+        let budget = s.sync.budget(&app.id).await;
+        for (endpoint, left) in [
+            ("record", budget.record_left),
+            ("task_stat", budget.stats_left),
+        ] {
+            let l = crate::metrics::BudgetLabels {
+                app: app.id.clone(),
+                endpoint: endpoint.into(),
+            };
+            s.metrics.budget_left.get_or_create(&l).set(i64::from(left));
+        }
+        for endpoint in [
+            tpns::Endpoint::Record,
+            tpns::Endpoint::TaskStat,
+            tpns::Endpoint::RecordList,
+        ] {
+            match s
+                .store
+                .quota_usage(&app.id, endpoint.key(), 3_600_000, now_ms)
+                .await
+            {
+                Ok(u) => {
+                    s.metrics
+                        .budget_used
+                        .get_or_create(&crate::metrics::BudgetLabels {
+                            app: app.id.clone(),
+                            endpoint: endpoint.key().into(),
+                        })
+                        .set(i64::from(u.used));
+                }
+                Err(e) => tracing::warn!(error = %e, "metrics: could not read the quota ledger"),
+            }
+        }
+        match s.store.sync_ages(&app.id, now_ms / 1000).await {
+            Ok(ages) => s.metrics.sync_ages(&app.id, now_ms, &ages),
+            Err(e) => tracing::warn!(error = %e, "metrics: could not read sync ages"),
+        }
+    }
+    match s.store.open_intent_counts().await {
+        Ok((pending, unknown)) => {
+            for (state, n) in [("pending", pending), ("unknown", unknown)] {
+                s.metrics
+                    .intents
+                    .get_or_create(&crate::metrics::IntentLabels {
+                        state: state.into(),
+                    })
+                    .set(n);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: could not count open intents"),
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        s.metrics.encode(),
+    )
+        .into_response()
+}
+
+/// The Account page's new-token form.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+    /// Days until it expires; empty: until revoked.
+    #[serde(default)]
+    days: String,
+    perm_terminate: Option<String>,
+    perm_recall: Option<String>,
+    perm_override: Option<String>,
+    perm_cancel: Option<String>,
+}
+
+/// `POST /account/tokens`: makes a token for the signed-in user and answers with the Account
+/// page showing it, this once. The token is in that page only: never in a URL, a cookie, the
+/// database or a log. `render` renders a page (the Leptos app) for a request.
+pub async fn create_token<F, Fut>(
+    state: AppState,
+    req: axum::extract::Request,
+    render: F,
+) -> Response
+where
+    F: Fn(axum::extract::Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
+    let (mut parts, body) = req.into_parts();
+    let Some((user, caller)) = parts.extensions.get::<Caller>().and_then(|c| {
+        c.user
+            .clone()
+            .filter(|u| !u.disabled)
+            .map(|u| (u, c.clone()))
+    }) else {
+        return axum::response::Redirect::to("/login?next=%2Faccount").into_response();
+    };
+    let w = crate::console::words(&parts);
+    let form = match axum::body::to_bytes(body, crate::startup::MAX_REQUEST_BODY).await {
+        Ok(b) => {
+            use axum::extract::FromRequest;
+            let form = axum::extract::Request::builder()
+                .method(http::Method::POST)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(b));
+            match form {
+                Ok(r) => axum::Form::<TokenForm>::from_request(r, &())
+                    .await
+                    .ok()
+                    .map(|f| f.0),
+                Err(_) => None,
+            }
+        }
+        Err(_) => None,
+    };
+    let outcome = match form {
+        None => Err(w.t(T::CheckTheForm).to_string()),
+        Some(f) => {
+            let days = match f.days.trim() {
+                "" | "never" => Ok(None),
+                d => d
+                    .parse::<u32>()
+                    .map(Some)
+                    .map_err(|_| crate::tokens::TokenError::BadExpiry.in_words(w)),
+            };
+            let actions = app::api::admin::permissions([
+                f.perm_terminate,
+                f.perm_recall,
+                f.perm_override,
+                f.perm_cancel,
+            ]);
+            match days {
+                Err(e) => Err(e),
+                Ok(days) => state
+                    .services
+                    .tokens
+                    .add(
+                        &crate::console::changer(&user, &caller),
+                        &user.username,
+                        &f.name,
+                        &actions,
+                        days,
+                    )
+                    .await
+                    .map_err(|e| {
+                        if let crate::tokens::TokenError::Store(cause) = &e {
+                            tracing::error!(error = %cause, "could not make an API token");
+                            w.t(T::ErrInternal).to_string()
+                        } else {
+                            e.in_words(w)
+                        }
+                    }),
+            }
+        }
+    };
+    let status = match &outcome {
+        Ok(made) => {
+            parts.extensions.insert(app::dto::FreshToken {
+                name: made.token.name.clone(),
+                secret: made.secret.clone(),
+            });
+            StatusCode::OK
+        }
+        Err(message) => {
+            parts
+                .extensions
+                .insert(app::dto::TokenFormRefusal(message.clone()));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    };
+    parts.method = http::Method::GET;
+    parts.uri = http::Uri::from_static("/account");
+    let mut res = render(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::empty(),
+    ))
+    .await;
+    *res.status_mut() = status;
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        http::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Counts every answer by route pattern, method and status (`/metrics`).
+pub async fn count_requests(
+    State(metrics): State<std::sync::Arc<crate::metrics::Metrics>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| {
+            if req.uri().path().starts_with("/pkg/") {
+                "/pkg/*".into()
+            } else {
+                "(unmatched)".into()
+            }
+        });
+    let method = req.method().as_str().to_string();
+    let res = next.run(req).await;
+    metrics
+        .http_requests
+        .get_or_create(&crate::metrics::HttpLabels {
+            route,
+            method,
+            status: res.status().as_u16(),
+        })
+        .inc();
+    res
 }
 
 #[cfg(test)]
 mod tests {
-    use super::csv_cell;
+    use crate::console::export::csv_cell;
 
     #[tokio::test]
     async fn a_panic_answers_a_plain_page_without_its_message() {

@@ -37,6 +37,8 @@ use tpns::{ClientOptions, TpnsClient};
 /// A built application, bound to its port, not yet serving.
 pub struct Application {
     listener: TcpListener,
+    /// `/metrics` on a listener of its own (`metrics.listen`).
+    metrics_listener: Option<TcpListener>,
     router: Router,
     services: Arc<Services>,
     sandbox: Option<SandboxHandle>,
@@ -96,9 +98,19 @@ impl Application {
                 addr: config.server.listen,
                 source,
             })?;
+        let metrics_listener = match config.metrics.listen {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| StartupError::Bind { addr, source })?,
+            ),
+            None => None,
+        };
         let instance = instance_id();
         let up = &config.upstream;
+        let metrics = Arc::new(crate::metrics::Metrics::new());
         let tpns = TpnsClient::new(ClientOptions {
+            observer: Some(metrics.clone()),
             clock: clock.clone(),
             connect_timeout: Duration::from_secs_f64(up.connect_timeout_secs),
             request_timeout: Duration::from_secs_f64(up.request_timeout_secs),
@@ -107,15 +119,18 @@ impl Application {
         });
         let feed = ChangeFeed::new(store.clone(), instance.clone());
         feed.spawn_listener();
-        let sync = Arc::new(Syncer::new(
-            store.clone(),
-            tpns.clone(),
-            apps.clone(),
-            feed.clone(),
-            clock.clone(),
-            config.sync.clone(),
-            instance.clone(),
-        ));
+        let sync = Arc::new(
+            Syncer::new(
+                store.clone(),
+                tpns.clone(),
+                apps.clone(),
+                feed.clone(),
+                clock.clone(),
+                config.sync.clone(),
+                instance.clone(),
+            )
+            .with_metrics(metrics.clone()),
+        );
         let actions = ActionService::new(
             store.clone(),
             tpns.clone(),
@@ -124,12 +139,16 @@ impl Application {
             clock.clone(),
             instance.clone(),
             &config,
-        );
+        )
+        .with_metrics(metrics.clone());
         let auth = Arc::new(AuthService::new(store.clone(), clock.clone(), &config));
         auth.bootstrap_admin().await?;
         let users = crate::users::UserService::new(store.clone(), clock.clone());
+        let tokens = crate::tokens::TokenService::new(store.clone(), clock.clone());
         let services = Arc::new(Services {
             users,
+            tokens,
+            metrics,
             config,
             store,
             apps,
@@ -152,6 +171,7 @@ impl Application {
         let router = router(services.clone());
         Ok(Application {
             listener,
+            metrics_listener,
             router,
             services,
             sandbox,
@@ -164,6 +184,13 @@ impl Application {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// Where `/metrics` has a listener of its own, if it has.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     pub fn services(&self) -> Arc<Services> {
@@ -185,6 +212,24 @@ impl Application {
         let app = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        if let Some(listener) = self.metrics_listener {
+            let services = self.services.clone();
+            let router = Router::new().route(
+                "/metrics",
+                get(move || {
+                    let services = services.clone();
+                    async move { crate::http::metrics_text(&services).await }
+                }),
+            );
+            let mut stopped = self.stop.subscribe();
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|s| *s).await;
+                    })
+                    .await;
+            });
+        }
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
@@ -302,17 +347,49 @@ pub fn router(services: Arc<Services>) -> Router {
         provide_context(console.clone());
         crate::http::csp::provide_leptos_nonce();
         // The reader's language, which the authentication middleware decided.
-        if let Some(locale) = leptos::prelude::use_context::<http::request::Parts>()
+        let parts = leptos::prelude::use_context::<http::request::Parts>();
+        if let Some(locale) = parts
+            .as_ref()
             .and_then(|p| p.extensions.get::<domain::Locale>().copied())
         {
             provide_context(locale);
         }
+        // What the Account page's new-token form answered (`http::create_token`).
+        if let Some(p) = &parts {
+            if let Some(t) = p.extensions.get::<app::dto::FreshToken>() {
+                provide_context(t.clone());
+            }
+            if let Some(r) = p.extensions.get::<app::dto::TokenFormRefusal>() {
+                provide_context(r.clone());
+            }
+        }
     };
+    // The Account page rendered in answer to its new-token form, with the token in its context.
+    let render_page = leptos_axum::render_app_to_stream_with_context(page_context.clone(), {
+        let leptos = leptos.clone();
+        move || app::shell(leptos.clone())
+    });
     Router::new()
+        .route(
+            "/account/tokens",
+            axum::routing::post(
+                move |axum::extract::State(state): axum::extract::State<AppState>,
+                      req: axum::extract::Request| {
+                    let render = render_page.clone();
+                    async move { crate::http::create_token(state, req, render).await }
+                },
+            ),
+        )
         .route("/healthz", get(crate::http::healthz))
         .route("/readyz", get(crate::http::readyz))
         .route("/events", get(crate::http::events))
         .route("/audit.csv", get(crate::http::audit_csv))
+        .route("/tasks.csv", get(crate::http::tasks_csv))
+        .route("/metrics", get(crate::http::metrics))
+        .nest(
+            "/api/v1",
+            crate::api::routes().layer(axum::middleware::from_fn(crate::api::json_rejections)),
+        )
         .route("/lang", axum::routing::post(crate::http::set_language))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let leptos = leptos.clone();
@@ -343,11 +420,16 @@ pub fn router(services: Arc<Services>) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
+        // Outermost: every answer is counted, the refusals of the layers above included.
+        .layer(axum::middleware::from_fn_with_state(
+            services.metrics.clone(),
+            crate::http::count_requests,
+        ))
         .with_state(state)
 }
 
 /// The largest request body the console accepts.
-const MAX_REQUEST_BODY: usize = 64 * 1024;
+pub const MAX_REQUEST_BODY: usize = 64 * 1024;
 
 /// `pushdeck serve`.
 pub async fn serve(config: Config) -> Result<(), StartupError> {

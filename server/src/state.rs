@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::feed::ChangeFeed;
 use crate::store::Store;
 use crate::sync::Syncer;
+use crate::tokens::TokenService;
 use crate::users::UserService;
 use tpns::TpnsClient;
 use tpns::clock::SharedClock;
@@ -29,6 +30,8 @@ pub struct Services {
     pub actions: ActionService,
     pub auth: Arc<AuthService>,
     pub users: UserService,
+    pub tokens: TokenService,
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// This process's id in leases and intents.
     pub instance: String,
 }

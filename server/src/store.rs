@@ -20,6 +20,7 @@ pub mod leases;
 pub mod pacing;
 pub mod quota;
 pub mod tasks;
+pub mod tokens;
 pub mod users;
 
 pub use clock::StampClock;

@@ -140,6 +140,8 @@ pub struct Syncer {
     /// Per-task reads that failed, by (app, push ID, endpoint): not retried by the worker
     /// before the given clock time, so a failing task does not eat the budget tick after tick.
     failures: Mutex<HashMap<(String, String, Endpoint), i64>>,
+    /// Times the sweep (`/metrics`).
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Syncer {
@@ -166,7 +168,14 @@ impl Syncer {
             upstream_offset_minutes: TPNS_UTC_OFFSET_MINUTES,
             claims: AtomicU64::new(0),
             failures: Mutex::new(HashMap::new()),
+            metrics: Arc::default(),
         }
+    }
+
+    /// Times the sweep in `metrics` (the server's).
+    pub fn with_metrics(mut self, metrics: Arc<crate::metrics::Metrics>) -> Syncer {
+        self.metrics = metrics;
+        self
     }
 
     /// Reads upstream times in another zone (a sandbox configured away from UTC+8).
@@ -192,10 +201,16 @@ impl Syncer {
             return report;
         }
         for app in self.apps.iter() {
+            let (started, passes) = (std::time::Instant::now(), report.passes_completed);
             if let Err(e) = self.sweep_step(app, &mut report).await {
                 report.errors += 1;
                 tracing::warn!(app = %app.id, error = %e, "sweep step failed");
             }
+            self.metrics.sweep_step(
+                &app.id,
+                started.elapsed(),
+                u64::from(report.passes_completed - passes),
+            );
             // The Task List's status counts, kept without a lock every writer needs.
             if let Err(e) = self.store.fold_status_counts(&app.id).await {
                 tracing::warn!(app = %app.id, error = %e, "could not fold the status counts");

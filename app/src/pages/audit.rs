@@ -91,6 +91,8 @@ fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
         "disable-user",
         "enable-user",
         "reset-password",
+        "add-token",
+        "revoke-token",
     ];
     let empty = page.entries.is_empty();
     view! {
@@ -152,7 +154,7 @@ fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
                         view! {
                             <tr class="align-top">
                                 <td class="whitespace-nowrap px-3 py-2 tabular-nums">{format_when(e.at_ms.div_euclid(1000), offset, w.locale())}</td>
-                                <td class="px-3 py-2">{e.username.clone()}</td>
+                                <td class="px-3 py-2">{e.username.clone()}{e.via_token.as_ref().map(|t| view! { <span class="block text-xs text-slate-600">{w.f(T::ViaToken, &[("token", t)])}</span> })}</td>
                                 <td class="px-3 py-2">{audit_action(w, &e.action)}<span class="block text-xs text-slate-600">{audit_kind(w, &e.kind)}</span></td>
                                 <td class="px-3 py-2">{task}</td>
                                 <td class="px-3 py-2">

@@ -87,6 +87,11 @@ fn TaskListBody(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
     prev_q.after = None;
     prev_q.before = page.prev.clone();
     let (has_next, has_prev) = (page.next.is_some(), page.prev.is_some());
+    // Every page of the current filters, not only this one.
+    let mut export_q = q.clone();
+    (export_q.after, export_q.before) = (None, None);
+    export_q.app = Some(page.app.id.clone());
+    let csv = task_list_href(&export_q).replacen("/tasks", "/tasks.csv", 1);
     let rows = page.rows.len();
     // "Previous" and "next" follow the sort order.
     let (prev_label, next_label) = if q.oldest_first {
@@ -104,6 +109,7 @@ fn TaskListBody(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
                     ("of", &budget.per_hour.to_string()),
                 ])}
             </p>
+            <a href=csv class="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50" download="pushdeck-tasks.csv">{w.t(T::ExportCsv)}</a>
         </PageHeader>
         <FilterBar page=page.clone() q=q.clone() w=w />
         <Panel class="mt-3 overflow-hidden">

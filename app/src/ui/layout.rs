@@ -48,13 +48,15 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <NavLink href="/tasks" label=w.t(T::NavTaskList) />
                                     <NavLink href="/audit" label=w.t(T::NavAudit) />
                                     {is_admin.then(|| view! { <NavLink href="/admin" label=w.t(T::NavAdmin) /> })}
+                                    <NavLink href="/api" label=w.t(T::NavApi) />
                                 </nav>
                                 <div class="ml-auto flex flex-wrap items-center gap-3 text-sm">
                                     <AppSwitcherForm apps=s.apps.clone() selected w />
-                                    <span class="text-slate-300" title=w.t(T::SignedIn)>
+                                    <a href="/account" class="rounded px-1 text-slate-300 hover:bg-slate-800 hover:text-white" title=w.t(T::NavAccount)>
+                                        <span class="sr-only">{w.t(T::SignedIn)}" "</span>
                                         {user.username.clone()}
                                         <span class="ml-1 rounded bg-slate-700 px-1.5 py-0.5 text-xs">{w.role(user.role)}</span>
-                                    </span>
+                                    </a>
                                     <form method="post" action=Logout::PATH>
                                         <button type="submit" class="rounded px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white">
                                             {w.t(T::SignOut)}

@@ -60,6 +60,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks/:push_id") view=pages::task_details::TaskDetails ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=pages::audit::AuditLog ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=pages::admin::Admin ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=pages::account::Account ssr=SsrMode::Async />
+                    <Route path=path!("/api") view=pages::api_reference::ApiReferencePage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -406,6 +406,7 @@ impl ActionService {
         outcome: &str,
         detail: &str,
     ) -> NewAudit {
+        self.metrics.action(req.action.slug(), outcome);
         NewAudit {
             at_ms: self.clock.now_ms(),
             user_id: actor.user_id,
@@ -419,6 +420,7 @@ impl ActionService {
             upstream_answer: answer.into(),
             outcome: outcome.into(),
             detail: detail.into(),
+            via_token: actor.via_token.clone(),
         }
     }
 }

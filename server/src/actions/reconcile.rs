@@ -225,6 +225,7 @@ impl ActionService {
                     continue;
                 }
             };
+            self.metrics.action(intent.action.slug(), audited);
             let audit = NewAudit {
                 at_ms: self.clock.now_ms(),
                 user_id: intent.user_id,
@@ -238,6 +239,9 @@ impl ActionService {
                 upstream_answer: "read back after an unknown outcome".into(),
                 outcome: audited.into(),
                 detail: outcome.clone(),
+                via_token: serde_json::from_str::<serde_json::Value>(&intent.params)
+                    .ok()
+                    .and_then(|p| p["via_token"].as_str().map(str::to_string)),
             };
             let won = self
                 .store

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::Locale;
 
-use super::service::AuthService;
+use super::service::{AuthService, BearerOutcome, TokenRefusal};
 use crate::store::users::User;
 
 /// Who made the request, put in the request's extensions for handlers and server functions.
@@ -20,6 +20,17 @@ pub struct Caller {
     pub ip: String,
     /// The hash of the session token, for sign-out.
     pub session_hash: Option<String>,
+    /// The API token's name, when the request came with one ("lee via token deploy-bot").
+    pub token: Option<String>,
+    /// Why the request's API token was refused, when it was.
+    pub token_refused: Option<TokenRefusal>,
+}
+
+/// The versioned JSON API (`server/docs/api.md`): authenticated by `Authorization: Bearer`
+/// tokens only, never by the session cookie, so a page elsewhere cannot make a browser act
+/// through it and it needs no `Origin` check.
+pub fn is_token_api(path: &str) -> bool {
+    path.starts_with("/api/v1/")
 }
 
 /// Paths anyone may load: the sign-in page, health checks, static files.
@@ -30,6 +41,8 @@ fn is_public(path: &str) -> bool {
         || path == "/favicon.svg"
         || path == "/keys.js"
         || path == "/lang"
+        // Its own bearer token, checked by its handler (`http::metrics`).
+        || path == "/metrics"
         || path.starts_with("/pkg/")
         || path.starts_with("/api/login")
 }
@@ -42,6 +55,9 @@ pub async fn authenticate(
     next: Next,
 ) -> Response {
     let ip = client_ip(&req, auth.trust_forwarded_for());
+    if is_token_api(req.uri().path()) {
+        return authenticate_token(&auth, req, next, ip).await;
+    }
     if is_state_changing(req.method()) && !auth.origin_allowed(req.headers()) {
         tracing::warn!(%ip, path = %req.uri().path(), "refused a cross-origin request");
         return (
@@ -87,6 +103,62 @@ pub async fn authenticate(
         user,
         ip,
         session_hash,
+        token: None,
+        token_refused: None,
+    });
+    next.run(req).await
+}
+
+/// An API request: the caller is the token's owner, or nobody (the API answers 401 in its own
+/// error shape, saying why the token was refused).
+async fn authenticate_token(
+    auth: &AuthService,
+    mut req: Request,
+    next: Next,
+    ip: String,
+) -> Response {
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        });
+    let (user, token, token_refused) = match bearer {
+        None => (None, None, None),
+        Some(t) => match auth.resolve_token(&t).await {
+            Ok(BearerOutcome::Accepted(user, name)) => (Some(user), Some(name), None),
+            Ok(BearerOutcome::Refused(why)) => (None, None, Some(why)),
+            Err(e) => {
+                tracing::error!(error = %e, "could not read an API token");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    r#"{"error":{"code":"store_unavailable","message":"The console's database is unavailable."}}"#,
+                )
+                    .into_response();
+            }
+        },
+    };
+    // A script's answers are in English unless it asks otherwise (`Accept-Language`); the
+    // owner's stored choice is for their pages.
+    let locale = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::negotiate)
+        .unwrap_or_default();
+    req.extensions_mut().insert(locale);
+    req.extensions_mut().insert(Caller {
+        user,
+        ip,
+        session_hash: None,
+        token,
+        token_refused,
     });
     next.run(req).await
 }

@@ -38,6 +38,28 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
+/// What every API token starts with, so that secret scanners (and people) recognise one.
+pub const TOKEN_PREFIX: &str = "pdk_";
+
+/// The answer to an `Authorization: Bearer` token.
+#[derive(Debug)]
+pub enum BearerOutcome {
+    /// The owner, with the permissions owner and token both hold, and the token's name.
+    Accepted(User, String),
+    Refused(TokenRefusal),
+}
+
+/// Why a token does not authenticate. Telling them apart helps the script's owner, and tells
+/// nothing to someone who does not hold the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenRefusal {
+    /// Not a token of this console (or not a Bearer token at all).
+    Unknown,
+    Expired,
+    Revoked,
+    OwnerDisabled,
+}
+
 /// How many locks sign-in bookkeeping is striped over.
 const BOOKKEEPING_STRIPES: usize = 64;
 /// Failed sign-ins are counted over this window.
@@ -122,6 +144,33 @@ impl AuthService {
             self.store.touch_session(&hash, now).await?;
         }
         Ok(Some((s.user, hash)))
+    }
+
+    /// The user an API token acts as (`server/docs/api.md`): its owner, with the permissions
+    /// both the owner and the token hold. Read with the owner on every request, so that a
+    /// revoked token, a disabled owner or a narrowed role stops at once.
+    pub async fn resolve_token(&self, token: &str) -> Result<BearerOutcome, StoreError> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Ok(BearerOutcome::Refused(TokenRefusal::Unknown));
+        }
+        let Some((t, mut user)) = self.store.token_by_hash(&token_hash(token)).await? else {
+            return Ok(BearerOutcome::Refused(TokenRefusal::Unknown));
+        };
+        let now = self.clock.now();
+        if t.revoked_at.is_some() {
+            return Ok(BearerOutcome::Refused(TokenRefusal::Revoked));
+        }
+        if !t.is_live(now) {
+            return Ok(BearerOutcome::Refused(TokenRefusal::Expired));
+        }
+        if user.disabled {
+            return Ok(BearerOutcome::Refused(TokenRefusal::OwnerDisabled));
+        }
+        user.permissions.retain(|a| t.permissions.contains(a));
+        if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECS) {
+            self.store.touch_token(t.token_id, now).await?;
+        }
+        Ok(BearerOutcome::Accepted(user, t.name))
     }
 
     /// Checks the password and opens a session; returns the user and the cookie's token.
@@ -347,7 +396,8 @@ fn throttle_address(ip: &str) -> String {
     }
 }
 
-fn token_hash(token: &str) -> String {
+/// The SHA-256 of a session or API token: what the database keeps instead of the token.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -21,15 +21,13 @@ pub const PAGE_SIZE: i64 = 50;
 const WATCH_MS: i64 = 60_000;
 
 impl ConsoleService {
-    pub(super) async fn page(
+    /// The store's filter and page of a Task List query, refusing what cannot be read.
+    pub(crate) fn list_filter(
         &self,
         w: Words,
-        app: &Arc<UpstreamApp>,
-        user: &User,
         q: &TaskQuery,
-    ) -> Result<TaskPage, AppError> {
-        let s = &self.services;
-        let offset = s.config.utc_offset_minutes();
+    ) -> Result<(ListFilter, Page), AppError> {
+        let offset = self.services.config.utc_offset_minutes();
         let date = |field: &str, v: &Option<String>| -> Result<Option<i64>, AppError> {
             match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 None => Ok(None),
@@ -67,6 +65,19 @@ impl ConsoleService {
             text: q.q.clone().map(|t| t.chars().take(200).collect()),
             oldest_first: q.oldest_first,
         };
+        Ok((filter, page))
+    }
+
+    pub(super) async fn page(
+        &self,
+        w: Words,
+        app: &Arc<UpstreamApp>,
+        user: &User,
+        q: &TaskQuery,
+    ) -> Result<TaskPage, AppError> {
+        let s = &self.services;
+        let offset = s.config.utc_offset_minutes();
+        let (filter, page) = self.list_filter(w, q)?;
         // Independent reads, side by side: the page waits for the slowest, not for their sum.
         let (list, counts, budget) = tokio::join!(
             s.store.list_tasks(&app.id, &filter, page, PAGE_SIZE),
@@ -180,6 +191,10 @@ impl ConsoleService {
                 .map(|mut e| {
                     e.action = app::i18n::audit_action(w, &e.action);
                     e.outcome = app::i18n::audit_outcome(w, &e.outcome);
+                    if let Some(t) = &e.via_token {
+                        e.username =
+                            format!("{} {}", e.username, w.f(T::ViaToken, &[("token", t)]));
+                    }
                     e
                 })
                 .collect(),

@@ -44,7 +44,14 @@ fn is_page(req: &Request) -> bool {
         && !path.starts_with("/pkg/")
         && !matches!(
             path,
-            "/events" | "/healthz" | "/readyz" | "/audit.csv" | "/favicon.svg" | "/keys.js"
+            "/events"
+                | "/healthz"
+                | "/readyz"
+                | "/audit.csv"
+                | "/tasks.csv"
+                | "/metrics"
+                | "/favicon.svg"
+                | "/keys.js"
         )
 }
 

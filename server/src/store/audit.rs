@@ -21,6 +21,8 @@ pub struct NewAudit {
     pub upstream_answer: String,
     pub outcome: String,
     pub detail: String,
+    /// The API token the request came with ("lee via token deploy-bot").
+    pub via_token: Option<String>,
 }
 
 /// Filters of the audit page.
@@ -35,7 +37,7 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
 }
 
-const COLUMNS: &str = "audit_id, at_ms, username, ip, kind, action, app_id, push_id, request_summary, upstream_answer, outcome, detail";
+const COLUMNS: &str = "audit_id, at_ms, username, ip, kind, action, app_id, push_id, request_summary, upstream_answer, outcome, detail, via_token";
 
 fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {
@@ -51,6 +53,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
         upstream_answer: r.try_get("upstream_answer")?,
         outcome: r.try_get("outcome")?,
         detail: r.try_get("detail")?,
+        via_token: r.try_get("via_token")?,
     })
 }
 
@@ -61,8 +64,8 @@ pub(crate) async fn insert_audit(
     e: &NewAudit,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "insert into audit_log (at_ms, user_id, username, ip, kind, action, app_id, push_id, request_summary, upstream_answer, outcome, detail)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "insert into audit_log (at_ms, user_id, username, ip, kind, action, app_id, push_id, request_summary, upstream_answer, outcome, detail, via_token)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(e.at_ms)
     .bind(e.user_id)
@@ -76,6 +79,7 @@ pub(crate) async fn insert_audit(
     .bind(&e.upstream_answer)
     .bind(&e.outcome)
     .bind(&e.detail)
+    .bind(e.via_token.as_deref())
     .execute(conn)
     .await?;
     Ok(())

@@ -510,3 +510,17 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 }
+
+impl Store {
+    /// Intents not settled yet, by state: `(pending, unknown)` (`/metrics`).
+    pub async fn open_intent_counts(&self) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query(
+            "select coalesce(sum(case when state = 'pending' then 1 else 0 end), 0) as pending,
+                    coalesce(sum(case when state = 'unknown' then 1 else 0 end), 0) as unknown
+             from action_intents where state in ('pending', 'unknown')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("pending")?, row.try_get("unknown")?))
+    }
+}

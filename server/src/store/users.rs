@@ -28,8 +28,10 @@ impl User {
 }
 
 const USER_COLUMNS: &str = "user_id, username, role, perm_terminate, perm_recall, perm_override, perm_cancel, disabled, locale";
+/// The same columns of `users u`, in a join.
+pub(super) const USER_COLUMNS_QUALIFIED: &str = "u.user_id, u.username, u.role, u.perm_terminate, u.perm_recall, u.perm_override, u.perm_cancel, u.disabled, u.locale";
 
-fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+pub(super) fn user_from_row(r: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     let role: String = r.try_get("role")?;
     let role =
         Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("users.role {role}")))?;

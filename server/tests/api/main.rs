@@ -11,6 +11,7 @@ mod i18n;
 mod logs;
 mod markup;
 mod parsers;
+mod rest;
 mod startup;
 mod store;
 mod stricter_tpns;

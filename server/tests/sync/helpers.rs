@@ -83,6 +83,7 @@ impl SyncEnv {
             max_retries: 2,
             retry_base_delay: Duration::from_millis(5),
             clock: shared.clone(),
+            observer: None,
         });
         let feed = ChangeFeed::new(store.clone(), "test-a".into());
         let syncer = Arc::new(Syncer::new(

@@ -30,6 +30,53 @@ pub struct ClientOptions {
     /// Where the signature's `TimeStamp` comes from: the same clock as the rest of the server, so
     /// that a test driving the sandbox on a manual clock signs with the sandbox's time.
     pub clock: SharedClock,
+    /// Told of every attempt and how it ended (the console counts them for `/metrics`).
+    pub observer: Option<std::sync::Arc<dyn CallObserver>>,
+}
+
+/// Hears of each attempt of a call: its endpoint, how it ended, how long it took.
+pub trait CallObserver: Send + Sync + std::fmt::Debug {
+    fn observe(&self, endpoint: Endpoint, result: CallResult, elapsed: Duration);
+}
+
+/// How one attempt ended, as a metric label: `ok`, TPNS's error code, or the transport's trouble.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallResult {
+    Ok,
+    Code(i64),
+    Timeout,
+    Connect,
+    Transport,
+    HttpStatus(u16),
+    Malformed,
+}
+
+impl CallResult {
+    pub fn of(r: &Result<Value, TpnsError>) -> CallResult {
+        match r {
+            Ok(_) => CallResult::Ok,
+            Err(TpnsError::Upstream { code, .. }) => CallResult::Code(*code),
+            Err(TpnsError::Timeout) => CallResult::Timeout,
+            Err(TpnsError::Connect(_)) => CallResult::Connect,
+            Err(TpnsError::Transport(_)) => CallResult::Transport,
+            Err(TpnsError::HttpStatus { status }) => CallResult::HttpStatus(*status),
+            Err(TpnsError::Malformed(_)) => CallResult::Malformed,
+        }
+    }
+}
+
+impl std::fmt::Display for CallResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallResult::Ok => f.write_str("ok"),
+            CallResult::Code(c) => write!(f, "{c}"),
+            CallResult::Timeout => f.write_str("timeout"),
+            CallResult::Connect => f.write_str("connect"),
+            CallResult::Transport => f.write_str("transport"),
+            CallResult::HttpStatus(s) => write!(f, "http_{s}"),
+            CallResult::Malformed => f.write_str("malformed"),
+        }
+    }
 }
 
 impl Default for ClientOptions {
@@ -40,6 +87,7 @@ impl Default for ClientOptions {
             max_retries: 2,
             retry_base_delay: Duration::from_millis(200),
             clock: SharedClock::system(),
+            observer: None,
         }
     }
 }
@@ -182,7 +230,12 @@ impl TpnsClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.send_once(c, ep, &body).await {
+            let started = std::time::Instant::now();
+            let result = self.send_once(c, ep, &body).await;
+            if let Some(o) = &self.options.observer {
+                o.observe(ep, CallResult::of(&result), started.elapsed());
+            }
+            match result {
                 Err(e) if e.is_transient() && attempt < attempts => {
                     let delay = self.backoff(attempt);
                     tracing::warn!(error = %e, attempt, delay_ms = delay.as_millis() as u64, "TPNS call failed; retrying");

@@ -19,7 +19,7 @@ pub mod sign;
 use secrecy::SecretString;
 
 pub use access::{AccessPoint, AuthScheme};
-pub use client::{ClientOptions, TpnsClient};
+pub use client::{CallObserver, CallResult, ClientOptions, TpnsClient};
 pub use endpoint::Endpoint;
 pub use error::{TpnsError, UpstreamKind, codes};
 pub use records::{ChannelStat, PushRecord, PushResponse, RecordPage, RecordQuery};

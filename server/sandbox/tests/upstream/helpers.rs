@@ -133,6 +133,7 @@ pub fn client(clock: SharedClock) -> TpnsClient {
         max_retries: 2,
         retry_base_delay: Duration::from_millis(5),
         clock,
+        observer: None,
     })
 }
 

@@ -24,6 +24,7 @@ fn client() -> TpnsClient {
         max_retries: 2,
         retry_base_delay: Duration::from_millis(1),
         clock: SharedClock::manual(Arc::new(ManualClock::new(NOW * 1000))),
+        observer: None,
     })
 }
 

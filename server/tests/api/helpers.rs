@@ -35,6 +35,7 @@ pub async fn dump_database(store: &Store) -> String {
         "action_intents",
         "users",
         "sessions",
+        "api_tokens",
         "login_failures",
         "audit_log",
     ];

@@ -174,6 +174,7 @@ async fn a_page_rendered_in_chinese_shows_no_english_sentence_of_the_consoles_ow
         (Some(&op), "/tasks/3999999999?app=demo-android".to_string()),
         (Some(&op), "/audit".to_string()),
         (Some(&admin), "/admin".to_string()),
+        (Some(&op), "/account".to_string()),
         (None, "/login".to_string()),
         (Some(&op), "/no/such/page".to_string()),
     ];

@@ -17,4 +17,5 @@ mod store;
 mod stricter_tpns;
 #[path = "../support/mod.rs"]
 mod support;
+mod tokens;
 mod users;

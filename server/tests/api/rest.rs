@@ -1097,3 +1097,54 @@ async fn the_task_export_streams_every_page_with_the_filters() {
     assert!(res.status().is_redirection() || res.status().as_u16() == 401);
     app.stop().await;
 }
+
+/// Honest statuses on the pages' server functions too: a refusal is a 4xx with its kind's status
+/// (so a proxy's 5xx alarm stays for real failures), a body that is not UTF-8 is the request's
+/// fault (422), an oversized one 413.
+#[tokio::test]
+async fn server_function_refusals_answer_with_their_own_status() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let lee = app.operator("lee").await;
+    let vera = app.user("vera", Role::Viewer, &[]).await;
+    let id = app.task(APP, &tag_task()).await;
+    let act = |s: &crate::app::Session, action: &'static str, key: &'static str| {
+        let (app, s, id) = (&app, s.clone(), id.clone());
+        async move {
+            app.post(
+                Some(&s),
+                "/api/act",
+                &[("app", APP), ("push_id", &id), ("action", action), ("idempotency_key", key)],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    assert_eq!(act(&vera, "terminate", "v1").await, 403, "a viewer");
+    assert_eq!(act(&lee, "cancel", "l1").await, 409, "a rule refusal");
+    assert_eq!(act(&lee, "explode", "l2").await, 422, "a bad form");
+    assert_eq!(act(&lee, "terminate", "l3").await, 200);
+    assert_eq!(act(&lee, "terminate", "l4").await, 409, "done already");
+    let raw = |body: Vec<u8>| {
+        let (app, cookie) = (&app, lee.cookie.clone());
+        async move {
+            app.http
+                .post(format!("{}/api/act", app.base))
+                .header(ORIGIN, &app.base)
+                .header(COOKIE, cookie)
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("accept", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = raw(vec![b'a', b'p', b'p', b'=', 0xff, 0xfe]).await;
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    assert_eq!(status, 422, "not UTF-8: {text}");
+    assert!(!text.contains("could not be read"), "{text}");
+    assert_eq!(raw(vec![b'x'; 70 * 1024]).await.status().as_u16(), 413, "oversized");
+    app.stop().await;
+}

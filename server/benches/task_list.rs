@@ -154,6 +154,33 @@ async fn run(label: &str, url: &str, n: i64) {
         (body, t.elapsed())
     };
 
+    // The same list through the JSON API, with a token (no cookie).
+    let token = services
+        .tokens
+        .add(
+            &pushdeck::users::Changer::command_line(),
+            "bench",
+            "bench",
+            &[],
+            None,
+        )
+        .await
+        .unwrap()
+        .secret;
+    let timed_api = async |url: &str| {
+        let t = Instant::now();
+        let body = http
+            .get(url)
+            .header("authorization", format!("Bearer {token}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (body, t.elapsed())
+    };
+
     // Two searches with the status filter "pushing": a common word (a full page of 50 found
     // after a short scan) and a rare promotion code (a few rows, found only by scanning every
     // pushing task).
@@ -168,8 +195,10 @@ async fn run(label: &str, url: &str, n: i64) {
         let page_url = format!("{base}/tasks?app={APP}&status=pushing&q={term}");
         let data_url =
             format!("{base}/api/tasks?query[app]={APP}&query[statuses][0]=Pushing&query[q]={term}");
+        let api_url = format!("{base}/api/v1/apps/{APP}/tasks?status=pushing&q={term}");
         let rounds = 200;
-        let (mut raw, mut data, mut page) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut raw, mut data, mut page, mut api) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         // Interleaved, so that the machine's noise falls on all three alike; a warm-up round first.
         for i in 0..=rounds {
             let t = Instant::now();
@@ -189,15 +218,19 @@ async fn run(label: &str, url: &str, n: i64) {
             assert!(body.contains("\"rows\""), "{body}");
             let (html, p) = timed_get(&page_url).await;
             assert!(html.contains("data-push-id"), "the page lists tasks");
+            let (json, a) = timed_api(&api_url).await;
+            assert!(json.contains("\"tasks\""), "{json}");
             if i > 0 {
                 raw.push(r);
                 data.push(d);
                 page.push(p);
+                api.push(a);
             }
         }
         let (r50, r99) = pct(&mut raw);
         let (d50, d99) = pct(&mut data);
         let (p50, p99) = pct(&mut page);
+        let (a50, a99) = pct(&mut api);
         println!(
             "{label}, search {term:?} ({} rows):",
             if full_page { "50" } else { "a few" }
@@ -220,6 +253,13 @@ async fn run(label: &str, url: &str, n: i64) {
             ms(p99),
             ms(p50) / ms(r50),
             ms(p99) / ms(r99)
+        );
+        println!(
+            "  the JSON API (/api/v1 list)   p50 {:>8.2} ms  p99 {:>8.2} ms   ({:.2}x raw at p50, {:.2}x at p99)",
+            ms(a50),
+            ms(a99),
+            ms(a50) / ms(r50),
+            ms(a99) / ms(r99)
         );
     }
     let _ = stop.send(());

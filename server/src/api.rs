@@ -392,7 +392,7 @@ async fn act(
 
 /// Reads a JSON body, naming the field at fault.
 async fn json_body<B: serde::de::DeserializeOwned>(w: Words, body: Body) -> Result<B, ApiError> {
-    let bytes = axum::body::to_bytes(body, crate::startup::MAX_REQUEST_BODY)
+    let bytes = axum::body::to_bytes(body, crate::http::MAX_REQUEST_BODY)
         .await
         .map_err(|_| {
             ApiError::new(

@@ -22,6 +22,9 @@ use crate::auth::Caller;
 use crate::console::export::csv_cell;
 use crate::state::AppState;
 
+/// The largest request body the console accepts.
+pub const MAX_REQUEST_BODY: usize = 64 * 1024;
+
 /// What a request that panicked answers: a plain error page, never the panic's message.
 pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let detail = err
@@ -495,7 +498,7 @@ where
         return axum::response::Redirect::to("/login?next=%2Faccount").into_response();
     };
     let w = crate::console::words(&parts);
-    let form = match axum::body::to_bytes(body, crate::startup::MAX_REQUEST_BODY).await {
+    let form = match axum::body::to_bytes(body, MAX_REQUEST_BODY).await {
         Ok(b) => {
             use axum::extract::FromRequest;
             let form = axum::extract::Request::builder()

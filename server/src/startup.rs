@@ -409,7 +409,7 @@ pub fn router(services: Arc<Services>) -> Router {
         // Every form field is capped at the edge: no request of the console comes near this
         // (an override's content is at most 2,000 characters), and a stranger's megabytes are
         // refused before any handler reads them (`server/docs/security.md`).
-        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .layer(RequestBodyLimitLayer::new(crate::http::MAX_REQUEST_BODY))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(crate::http::panic_response))
         // A body refused (over the limit) or left unread (a sign-in required, a panic…) leaves
@@ -427,9 +427,6 @@ pub fn router(services: Arc<Services>) -> Router {
         ))
         .with_state(state)
 }
-
-/// The largest request body the console accepts.
-pub const MAX_REQUEST_BODY: usize = 64 * 1024;
 
 /// `pushdeck serve`.
 pub async fn serve(config: Config) -> Result<(), StartupError> {

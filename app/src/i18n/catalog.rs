@@ -222,6 +222,8 @@ catalog! {
         TokenViewerOnly => "Viewers' tokens read only.", "查看者的令牌只能读取。";
         TokenReadOnly => "read only", "只读";
         TokenCreated => "Created", "创建时间";
+        TokenExpiresCol => "Expires", "过期时间";
+        TokenLastUsedCol => "Last used", "上次使用";
         TokenNoExpiry => "never (until revoked)", "永不过期（直到吊销）";
         InDays => "in {n} days", "{n} 天后";
         Never => "never", "从未";

@@ -109,8 +109,8 @@ fn AccountBody(a: AccountInfo, w: Words) -> impl IntoView {
                                     <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenName)}</th>
                                     <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenActions)}</th>
                                     <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenCreated)}</th>
-                                    <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenExpires)}</th>
-                                    <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenLastUsed)}</th>
+                                    <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenExpiresCol)}</th>
+                                    <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenLastUsedCol)}</th>
                                     <th scope="col" class="px-3 py-2 font-medium"><span class="sr-only">{w.t(T::Revoke)}</span></th>
                                 </tr>
                             </thead>
@@ -158,7 +158,7 @@ fn AccountBody(a: AccountInfo, w: Words) -> impl IntoView {
                         <span class="text-xs font-normal text-slate-600">{w.t(T::TokenBadName)}</span>
                     </label>
                     <label class="flex flex-col gap-1 text-sm font-medium">
-                        {w.t(T::TokenExpires)}
+                        {w.t(T::TokenExpiresCol)}
                         <select name="days" class=input>
                             <option value="30">{w.f(T::InDays, &[("n", "30")])}</option>
                             <option value="90" selected=true>{w.f(T::InDays, &[("n", "90")])}</option>

@@ -1113,7 +1113,12 @@ async fn server_function_refusals_answer_with_their_own_status() {
             app.post(
                 Some(&s),
                 "/api/act",
-                &[("app", APP), ("push_id", &id), ("action", action), ("idempotency_key", key)],
+                &[
+                    ("app", APP),
+                    ("push_id", &id),
+                    ("action", action),
+                    ("idempotency_key", key),
+                ],
             )
             .await
             .status()
@@ -1145,6 +1150,10 @@ async fn server_function_refusals_answer_with_their_own_status() {
     let text = res.text().await.unwrap();
     assert_eq!(status, 422, "not UTF-8: {text}");
     assert!(!text.contains("could not be read"), "{text}");
-    assert_eq!(raw(vec![b'x'; 70 * 1024]).await.status().as_u16(), 413, "oversized");
+    assert_eq!(
+        raw(vec![b'x'; 70 * 1024]).await.status().as_u16(),
+        413,
+        "oversized"
+    );
     app.stop().await;
 }

@@ -315,9 +315,16 @@ async fn a_token_acts_with_its_owners_role_or_fewer_permissions() {
                 "{who}: nothing sent"
             );
         }
-        // Everyone reads.
-        let r = call(&app, Some(t), "get", DETAIL, &details(&id), None, None).await;
-        assert_eq!(r.status, 200, "{who} reads");
+        // Everyone reads, every read endpoint.
+        for (template, path) in [
+            (DETAIL, details(&id)),
+            (LIST, format!("/api/v1/apps/{APP}/tasks")),
+            ("/api/v1/apps", "/api/v1/apps".to_string()),
+            ("/api/v1/audit", "/api/v1/audit".to_string()),
+        ] {
+            let r = call(&app, Some(t), "get", template, &path, None, None).await;
+            assert_eq!(r.status, 200, "{who} reads {path}");
+        }
     }
     // Viewers may not spend the query budget; a read-only token of an admin may.
     let id = app.task(APP, &tag_task()).await;
@@ -673,6 +680,72 @@ async fn idempotent_replays_and_exactly_once(db: Db) {
             },
         ),
     ] {
+        // The answer is lost after TPNS applied it, each way it can be (the pages' faults): the
+        // outcome is the action done, and a replay answers it without a call.
+        for (i, (fault_name, fault)) in [
+            (
+                "dropped connection",
+                Fault::drop_connection().times(1).after_effect(),
+            ),
+            ("HTTP 503", Fault::status(503).times(1).after_effect()),
+            ("malformed body", Fault::malformed().times(1).after_effect()),
+            (
+                "ret_code 1008004",
+                Fault::ret_code(1008004).times(1).after_effect(),
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = app.task(APP, &spec).await;
+            app.sandbox.set_fault(ep, fault);
+            let key = format!("{action}-{i}");
+            let body = Some(json!({"action": action}));
+            let first = call(
+                &app,
+                Some(&t),
+                "post",
+                ACT,
+                &actions_path(&id),
+                body.clone(),
+                Some(&key),
+            )
+            .await;
+            app.sandbox.clear_fault(ep);
+            assert_eq!(
+                first.status, 200,
+                "{action} after {fault_name}: {}",
+                first.text
+            );
+            let done = Action::from_slug(action).unwrap().expected_status();
+            assert_eq!(
+                first.body["status"],
+                done.slug(),
+                "{action} after {fault_name}"
+            );
+            let calls = app.sandbox.traffic(APP, ep).calls;
+            let again = call(
+                &app,
+                Some(&t),
+                "post",
+                ACT,
+                &actions_path(&id),
+                body,
+                Some(&key),
+            )
+            .await;
+            assert_eq!(
+                again.body, first.body,
+                "{action} after {fault_name}: the first outcome"
+            );
+            assert_eq!(
+                app.sandbox.traffic(APP, ep).calls,
+                calls,
+                "{action} after {fault_name}: nothing sent again"
+            );
+            let audit = app.services.store.task_audit(APP, &id).await.unwrap();
+            assert_eq!(audit.len(), 1, "{action} after {fault_name}: {audit:?}");
+        }
         let id = app.task(APP, &spec).await;
         // The answer is lost after TPNS applied it.
         app.sandbox

@@ -387,6 +387,7 @@ impl ActionService {
             || earlier.app_id != app.id
             || req.push_id != earlier.push_id
             || earlier.action != req.action
+            || !same_fields(&earlier.params, req)
         {
             return Err(ActionError::Validation {
                 field: "idempotency_key",
@@ -415,8 +416,9 @@ impl ActionService {
         err: ActionError,
     ) -> Result<ActionOutcome, ActionError> {
         let entry = self.audit_entry(app, actor, req, "", "", "refused", &err.to_string());
-        if let Err(e) = self.store.append_audit(&entry).await {
-            tracing::error!(error = %e, "could not write an audit entry");
+        match self.store.append_audit(&entry).await {
+            Ok(()) => self.metrics.action(req.action.slug(), "refused"),
+            Err(e) => tracing::error!(error = %e, "could not write an audit entry"),
         }
         Err(err)
     }
@@ -527,4 +529,24 @@ fn validate_for(w: Words, req: &ActionRequest, task: &StoredTask) -> Result<(), 
         });
     }
     Ok(())
+}
+
+/// Whether a retried request carries the fields its key was first used with (an override's
+/// title, content, choice and click action): a key stands for one request, not for whatever is
+/// sent with it later.
+fn same_fields(params: &str, req: &ActionRequest) -> bool {
+    let Ok(p) = serde_json::from_str::<serde_json::Value>(params) else {
+        return true;
+    };
+    let text = |k: &str| p[k].as_str().map(str::to_string);
+    text("title") == req.title
+        && text("content") == req.content
+        && text("choice") == req.choice.map(|c| c.slug().to_string())
+        && text("click") == req.click.as_ref().map(|c| c.slug().to_string())
+        && text("click_target")
+            == req
+                .click
+                .as_ref()
+                .and_then(|c| c.target())
+                .map(str::to_string)
 }

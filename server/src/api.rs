@@ -344,7 +344,8 @@ async fn detail_answer(
         (status = 403, description = "The token or its owner may not take this action", body = ErrorBody),
         (status = 404, description = "No such app or task", body = ErrorBody),
         (status = 409, description = "The task's rules refuse it (`not_allowed`), or someone else acted first (`conflict`)", body = ErrorBody),
-        (status = 422, description = "A field the action cannot take, or no Idempotency-Key", body = ErrorBody),
+        (status = 413, description = "A body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "A field the action cannot take, no Idempotency-Key, or a key used before with other fields", body = ErrorBody),
         (status = 429, description = "The upstream query budget is spent; see Retry-After", body = ErrorBody),
         (status = 502, description = "TPNS refused it (`tpns_code`); nothing changed", body = ErrorBody),
         (status = 503, description = "TPNS could not be reached; nothing changed", body = ErrorBody),
@@ -374,7 +375,7 @@ async fn act(
         url: c.url,
         intent: c.intent,
     });
-    let request = ActionRequest::from_form(
+    let mut request = ActionRequest::from_form(
         app,
         push_id,
         &body.action,
@@ -386,6 +387,14 @@ async fn act(
         click.unwrap_or_default(),
     )
     .map_err(|e| app_error(&state, w)(e.in_words(w)))?;
+    // Each user's keys are their own: another user's key (or a guessable one) cannot block a
+    // script's, nor learn it was used.
+    let owner = parts
+        .extensions
+        .get::<Caller>()
+        .and_then(|c| c.user.as_ref())
+        .map_or(0, |u| u.user_id);
+    request.idempotency_key = format!("api:{owner}:{}", request.idempotency_key);
     let outcome = c.act(&parts, request).await.map_err(app_error(&state, w))?;
     Ok(Json(outcome.into()))
 }
@@ -494,6 +503,9 @@ struct AuditParams {
 /// Answers a `Query` rejection (a `before` that is not a number, an unknown parameter) in the
 /// API's error shape rather than axum's plain text.
 pub async fn json_rejections(req: Request, next: axum::middleware::Next) -> Response {
+    if !crate::auth::is_token_api(req.uri().path()) {
+        return next.run(req).await;
+    }
     let res = next.run(req).await;
     let ct = res.headers().get(header::CONTENT_TYPE).cloned();
     let plain = ct

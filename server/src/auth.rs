@@ -8,7 +8,7 @@ mod middleware;
 mod password;
 mod service;
 
-pub use middleware::{Caller, authenticate, request_locale};
+pub use middleware::{Caller, authenticate, is_token_api, request_locale};
 pub use password::{generate_password, hash_password, verify_password};
 pub use service::{AuthService, BearerOutcome, LoginError, TOKEN_PREFIX, TokenRefusal, token_hash};
 

@@ -516,14 +516,19 @@ where
         Err(_) => None,
     };
     let outcome = match form {
-        None => Err(w.t(T::CheckTheForm).to_string()),
+        None => Err((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            w.t(T::CheckTheForm).to_string(),
+        )),
         Some(f) => {
             let days = match f.days.trim() {
                 "" | "never" => Ok(None),
-                d => d
-                    .parse::<u32>()
-                    .map(Some)
-                    .map_err(|_| crate::tokens::TokenError::BadExpiry.in_words(w)),
+                d => d.parse::<u32>().map(Some).map_err(|_| {
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        crate::tokens::TokenError::BadExpiry.in_words(w),
+                    )
+                }),
             };
             let actions = app::api::admin::permissions([
                 f.perm_terminate,
@@ -547,9 +552,12 @@ where
                     .map_err(|e| {
                         if let crate::tokens::TokenError::Store(cause) = &e {
                             tracing::error!(error = %cause, "could not make an API token");
-                            w.t(T::ErrInternal).to_string()
+                            (
+                                StatusCode::INTERNAL_SERVER_ERROR,
+                                w.t(T::ErrInternal).to_string(),
+                            )
                         } else {
-                            e.in_words(w)
+                            (StatusCode::UNPROCESSABLE_ENTITY, e.in_words(w))
                         }
                     }),
             }
@@ -563,11 +571,11 @@ where
             });
             StatusCode::OK
         }
-        Err(message) => {
+        Err((status, message)) => {
             parts
                 .extensions
                 .insert(app::dto::TokenFormRefusal(message.clone()));
-            StatusCode::UNPROCESSABLE_ENTITY
+            *status
         }
     };
     parts.method = http::Method::GET;
@@ -607,7 +615,18 @@ pub async fn count_requests(
                 "(unmatched)".into()
             }
         });
-    let method = req.method().as_str().to_string();
+    // Only the methods the console answers: a made-up one must not make a series of its own.
+    let method = match *req.method() {
+        http::Method::GET => "GET",
+        http::Method::HEAD => "HEAD",
+        http::Method::POST => "POST",
+        http::Method::OPTIONS => "OPTIONS",
+        http::Method::PUT => "PUT",
+        http::Method::DELETE => "DELETE",
+        http::Method::PATCH => "PATCH",
+        _ => "other",
+    }
+    .to_string();
     let res = next.run(req).await;
     metrics
         .http_requests

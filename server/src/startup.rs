@@ -212,6 +212,7 @@ impl Application {
         let app = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        let mut metrics_server = None;
         if let Some(listener) = self.metrics_listener {
             let services = self.services.clone();
             let router = Router::new().route(
@@ -222,18 +223,24 @@ impl Application {
                 }),
             );
             let mut stopped = self.stop.subscribe();
-            tokio::spawn(async move {
-                let _ = axum::serve(listener, router)
+            metrics_server = Some(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router)
                     .with_graceful_shutdown(async move {
                         let _ = stopped.wait_for(|s| *s).await;
                     })
-                    .await;
-            });
+                    .await
+                {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            }));
         }
         let served = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = self.stop.send(true);
+        if let Some(task) = metrics_server {
+            let _ = tokio::time::timeout(grace, task).await;
+        }
         for task in self.background {
             let _ = tokio::time::timeout(grace, task).await;
         }
@@ -386,10 +393,7 @@ pub fn router(services: Arc<Services>) -> Router {
         .route("/audit.csv", get(crate::http::audit_csv))
         .route("/tasks.csv", get(crate::http::tasks_csv))
         .route("/metrics", get(crate::http::metrics))
-        .nest(
-            "/api/v1",
-            crate::api::routes().layer(axum::middleware::from_fn(crate::api::json_rejections)),
-        )
+        .nest("/api/v1", crate::api::routes())
         .route("/lang", axum::routing::post(crate::http::set_language))
         .leptos_routes_with_context(&state, routes, page_context.clone(), {
             let leptos = leptos.clone();
@@ -410,6 +414,9 @@ pub fn router(services: Arc<Services>) -> Router {
         // (an override's content is at most 2,000 characters), and a stranger's megabytes are
         // refused before any handler reads them (`server/docs/security.md`).
         .layer(RequestBodyLimitLayer::new(crate::http::MAX_REQUEST_BODY))
+        // Outside the limit, so that its 413 (and axum's other plain refusals) reach a script in
+        // the API's JSON shape.
+        .layer(axum::middleware::from_fn(crate::api::json_rejections))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(crate::http::panic_response))
         // A body refused (over the limit) or left unread (a sign-in required, a panic…) leaves

@@ -306,7 +306,7 @@ impl ActionService {
         let upstream_message = (!e.answer.is_empty()).then_some(e.answer);
         // TPNS answered success: that overrules a reconciler that concluded otherwise.
         let overrule_failed = e.state == IntentState::Succeeded && e.code == Some(0);
-        Ok(self
+        let won = self
             .store
             .settle_intent(&Settlement {
                 intent_id: intent.intent_id,
@@ -321,7 +321,12 @@ impl ActionService {
                 only_if_unsent: false,
                 overrule_failed,
             })
-            .await?)
+            .await?;
+        // Counted once the outcome is recorded, by whoever recorded it.
+        if won {
+            self.metrics.action(req.action.slug(), e.audited);
+        }
+        Ok(won)
     }
 
     /// Somebody else (the reconciler) settled this intent while its call was under way: answer
@@ -382,7 +387,11 @@ impl ActionService {
                     new_push_id: intent.new_push_id.clone(),
                 })
             }
-            IntentState::Failed => Err(ActionError::NotAllowed(message)),
+            // TPNS's refusal: the same error, with its code, as the first answer gave.
+            IntentState::Failed => match intent.upstream_code {
+                Some(code) if code != 0 => Err(ActionError::Upstream { code, message }),
+                _ => Err(ActionError::NotAllowed(message)),
+            },
             IntentState::Unknown => Err(ActionError::Unavailable(message)),
             IntentState::Pending => Err(ActionError::Conflict {
                 message: w.f(
@@ -406,7 +415,6 @@ impl ActionService {
         outcome: &str,
         detail: &str,
     ) -> NewAudit {
-        self.metrics.action(req.action.slug(), outcome);
         NewAudit {
             at_ms: self.clock.now_ms(),
             user_id: actor.user_id,

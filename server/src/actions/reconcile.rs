@@ -225,7 +225,6 @@ impl ActionService {
                     continue;
                 }
             };
-            self.metrics.action(intent.action.slug(), audited);
             let audit = NewAudit {
                 at_ms: self.clock.now_ms(),
                 user_id: intent.user_id,
@@ -262,6 +261,7 @@ impl ActionService {
             if !won {
                 continue;
             }
+            self.metrics.action(intent.action.slug(), audited);
             report.settled += 1;
             self.feed.publish(&app.id, &intent.push_id).await;
             if let Some(new) = &new_push_id {

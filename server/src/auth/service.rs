@@ -167,8 +167,11 @@ impl AuthService {
             return Ok(BearerOutcome::Refused(TokenRefusal::OwnerDisabled));
         }
         user.permissions.retain(|a| t.permissions.contains(a));
-        if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECS) {
-            self.store.touch_token(t.token_id, now).await?;
+        // Best effort: a token that works is not refused for want of its "last used" note.
+        if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_SECS)
+            && let Err(e) = self.store.touch_token(t.token_id, now).await
+        {
+            tracing::warn!(error = %e, "could not note an API token's use");
         }
         Ok(BearerOutcome::Accepted(user, t.name))
     }

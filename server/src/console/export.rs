@@ -12,7 +12,7 @@ use http::request::Parts;
 
 use super::errors::internal;
 use super::{ConsoleService, signed_in, words};
-use crate::store::tasks::{Cursor, Page};
+use crate::store::tasks::{Cursor, ListPage, Page};
 
 /// Rows read from the store at a time.
 pub const EXPORT_PAGE: i64 = 500;
@@ -34,6 +34,12 @@ impl ConsoleService {
         signed_in(req)?;
         let w = words(req);
         let app = self.app(req, query.app.as_deref())?.clone();
+        // Every page of the filters, whatever page the link was made on.
+        let query = TaskQuery {
+            after: None,
+            before: None,
+            ..query
+        };
         let (filter, first) = self.list_filter(w, &query)?;
         // Probe the first page now, so that a store failure is an answer, not a cut download.
         let s = self.services.clone();
@@ -54,11 +60,14 @@ impl ConsoleService {
         };
         let header = format!("{bom}{}\n", head.t(T::TaskCsvHeader));
         let offset = s.config.utc_offset_minutes();
-        let start = Some((header, rows));
+        let start: Option<Result<(String, ListPage), ()>> = Some(Ok((header, rows)));
         Ok(stream::unfold(start, move |state| {
             let (s, app, filter) = (s.clone(), app.clone(), filter.clone());
             async move {
-                let (mut out, page) = state?;
+                let (mut out, page) = match state? {
+                    Ok(next) => next,
+                    Err(()) => return Some((Err(std::io::Error::other("store")), None)),
+                };
                 for t in &page.tasks {
                     let when = |v: Option<i64>| {
                         v.map(|t| domain::time::format_datetime(t, offset))
@@ -96,10 +105,12 @@ impl ConsoleService {
                             .list_tasks(&app.id, &filter, after, EXPORT_PAGE)
                             .await
                         {
-                            Ok(p) => Some((String::new(), p)),
+                            Ok(p) => Some(Ok((String::new(), p))),
+                            // The rows read so far go out; then the download ends short (an
+                            // error, not a file that looks complete).
                             Err(e) => {
                                 tracing::error!(error = %e, "a task export stopped part way");
-                                return Some((Err(std::io::Error::other("store")), None));
+                                Some(Err(()))
                             }
                         }
                     }

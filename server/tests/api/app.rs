@@ -20,6 +20,8 @@ pub const T0_MS: i64 = 1_795_780_800_000;
 /// A console under test.
 pub struct TestApp {
     pub base: String,
+    /// `/metrics` on a listener of its own, when configured.
+    pub metrics_addr: Option<std::net::SocketAddr>,
     pub http: reqwest::Client,
     pub services: Arc<Services>,
     pub sandbox: SandboxHandle,
@@ -109,6 +111,7 @@ impl TestApp {
                 .await
                 .expect("build the app");
         let base = format!("http://{}", app.local_addr());
+        let metrics_addr = app.metrics_addr();
         let services = app.services();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -120,6 +123,7 @@ impl TestApp {
         });
         TestApp {
             base,
+            metrics_addr,
             // A request that hangs fails its test with the URL instead of stalling the suite.
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())

@@ -556,12 +556,12 @@ async fn errors_have_their_status_and_code(db: Db) {
         ACT,
         &actions_path(&id),
         Some(json!({"action": "terminate"})),
-        Some("k8"),
+        Some("k7"),
     )
     .await;
-    assert_eq!(a.status, 409, "{}", a.text);
-    assert!(matches!(a.code(), "conflict" | "not_allowed"), "{}", a.text);
-    assert!(a.text.contains("lee"), "{}", a.text);
+    // (kim sent the same key as lee's request: keys are each user's own, so it is kim's.)
+    assert_eq!((a.status, a.code()), (409, "conflict"), "{}", a.text);
+    assert_eq!(a.body["error"]["by"], "lee", "{}", a.text);
     // 409 not_allowed: a rule (Cancel Push on a task that is not scheduled).
     let other = app.task(APP, &tag_task()).await;
     let a = call(
@@ -822,6 +822,12 @@ async fn idempotent_replays_and_exactly_once(db: Db) {
     )
     .await;
     app.sandbox.clear_fault(Endpoint::Push);
+    assert_eq!(
+        (first.status, first.code()),
+        (503, "upstream_unavailable"),
+        "the outcome is not known yet: {}",
+        first.text
+    );
     let pushes = app.sandbox.traffic(APP, Endpoint::Push).calls;
     for _ in 0..3 {
         let again = call(
@@ -834,7 +840,7 @@ async fn idempotent_replays_and_exactly_once(db: Db) {
             Some("override-once"),
         )
         .await;
-        assert_eq!(again.status, first.status, "{}", again.text);
+        assert_eq!(again.body, first.body, "{}", again.text);
     }
     assert_eq!(
         app.sandbox.traffic(APP, Endpoint::Push).calls,
@@ -1098,9 +1104,28 @@ async fn metrics_move_with_an_action() {
         "{after}"
     );
     assert!(after.contains("pushdeck_sync_age_p95_seconds"), "{after}");
+    // The listener of its own answers without a token, the same series.
+    let addr = app.metrics_addr.expect("a metrics listener");
+    let own = app
+        .http
+        .get(format!("http://{addr}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status().as_u16(), 200);
+    let own = own.text().await.unwrap();
+    assert_eq!(value(&own, action), value(&after, action), "{own}");
+    // A made-up method is counted as "other", not as a series of its own.
+    let odd = reqwest::Method::from_bytes(b"BREW").unwrap();
+    app.http
+        .request(odd, format!("{}/tasks", app.base))
+        .send()
+        .await
+        .unwrap();
+    let last = scrape().await;
     assert!(
-        !after.contains("scrape-secret") && !after.contains(&t),
-        "no secret in the metrics"
+        !last.contains("BREW") && last.contains(r#"method="other""#),
+        "{last}"
     );
     app.stop().await;
 }
@@ -1228,5 +1253,170 @@ async fn server_function_refusals_answer_with_their_own_status() {
         413,
         "oversized"
     );
+    app.stop().await;
+}
+
+/// Two requests with one key at once: one call to TPNS, both answered with its outcome. A key
+/// used again with other fields is refused; TPNS's refusal is replayed as itself, with its code;
+/// another user's same key is theirs.
+#[tokio::test]
+async fn replays_at_once_with_other_fields_and_of_a_refusal() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    app.operator("lee").await;
+    app.operator("kim").await;
+    let t = token(&app, "lee", "bot", &Action::ALL, None).await;
+    let kims = token(&app, "kim", "kims", &Action::ALL, None).await;
+    let id = app.task(APP, &tag_task()).await;
+    // Slow answers, so that both requests are in flight together.
+    app.sandbox.set_fault(
+        Endpoint::Stop,
+        Fault::latency(Duration::from_millis(400)).times(1),
+    );
+    let body = Some(json!({"action": "terminate"}));
+    let path = actions_path(&id);
+    let (a, b) = tokio::join!(
+        call(
+            &app,
+            Some(&t),
+            "post",
+            ACT,
+            &path,
+            body.clone(),
+            Some("same")
+        ),
+        call(
+            &app,
+            Some(&t),
+            "post",
+            ACT,
+            &path,
+            body.clone(),
+            Some("same")
+        ),
+    );
+    app.sandbox.clear_fault(Endpoint::Stop);
+    assert_eq!((a.status, b.status), (200, 200), "{} / {}", a.text, b.text);
+    assert_eq!(a.body, b.body);
+    assert_eq!(
+        app.sandbox.traffic(APP, Endpoint::Stop).calls,
+        1,
+        "one call"
+    );
+    // kim's "same" is kim's own key: refused by the rules (lee did it), not by lee's key.
+    let k = call(
+        &app,
+        Some(&kims),
+        "post",
+        ACT,
+        &actions_path(&id),
+        body,
+        Some("same"),
+    )
+    .await;
+    assert_eq!((k.status, k.code()), (409, "conflict"), "{}", k.text);
+    // An override's key with other fields.
+    let other = app.task(APP, &tag_task()).await;
+    let fix = |title: &str| {
+        Some(
+            json!({"action": "override", "title": title, "content": "Correct link", "choice": "continue"}),
+        )
+    };
+    let first = call(
+        &app,
+        Some(&t),
+        "post",
+        ACT,
+        &actions_path(&other),
+        fix("Sale (fixed)"),
+        Some("ovr"),
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let pushes = app.sandbox.traffic(APP, Endpoint::Push).calls;
+    let changed = call(
+        &app,
+        Some(&t),
+        "post",
+        ACT,
+        &actions_path(&other),
+        fix("Sale (fixed again)"),
+        Some("ovr"),
+    )
+    .await;
+    assert_eq!(
+        (changed.status, changed.body["error"]["field"].as_str()),
+        (422, Some("idempotency_key")),
+        "{}",
+        changed.text
+    );
+    let same = call(
+        &app,
+        Some(&t),
+        "post",
+        ACT,
+        &actions_path(&other),
+        fix("Sale (fixed)"),
+        Some("ovr"),
+    )
+    .await;
+    assert_eq!(same.body, first.body);
+    assert_eq!(
+        app.sandbox.traffic(APP, Endpoint::Push).calls,
+        pushes,
+        "nothing pushed again"
+    );
+    // TPNS refuses; the replay is the same refusal, with TPNS's code.
+    let third = app.task(APP, &tag_task()).await;
+    app.sandbox
+        .set_fault(Endpoint::Stop, Fault::ret_code(1008007).times(1));
+    let refused = call(
+        &app,
+        Some(&t),
+        "post",
+        ACT,
+        &actions_path(&third),
+        Some(json!({"action": "terminate"})),
+        Some("refused"),
+    )
+    .await;
+    app.sandbox.clear_fault(Endpoint::Stop);
+    assert_eq!(
+        (refused.status, refused.body["error"]["tpns_code"].as_i64()),
+        (502, Some(1008007)),
+        "{}",
+        refused.text
+    );
+    let stops = app.sandbox.traffic(APP, Endpoint::Stop).calls;
+    let again = call(
+        &app,
+        Some(&t),
+        "post",
+        ACT,
+        &actions_path(&third),
+        Some(json!({"action": "terminate"})),
+        Some("refused"),
+    )
+    .await;
+    assert_eq!(again.status, 502, "{}", again.text);
+    assert_eq!(again.body["error"]["tpns_code"].as_i64(), Some(1008007));
+    assert_eq!(
+        app.sandbox.traffic(APP, Endpoint::Stop).calls,
+        stops,
+        "not sent again"
+    );
+    // A body over the limit, announced by its Content-Length, answers in the API's shape.
+    let res = app
+        .http
+        .post(format!("{}{}", app.base, actions_path(&third)))
+        .header(AUTHORIZATION, format!("Bearer {t}"))
+        .header("Idempotency-Key", "big")
+        .header(CONTENT_TYPE, "application/json")
+        .body(vec![b' '; 70 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 413);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large", "{body}");
     app.stop().await;
 }

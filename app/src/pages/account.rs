@@ -60,10 +60,10 @@ fn FreshTokenPanel(t: FreshToken, w: Words) -> impl IntoView {
         t.secret
     );
     view! {
-        <section role="status" aria-labelledby="fresh-token" class="mb-4 rounded-md border border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-950">
+        <section role="status" aria-labelledby="fresh-token" class="mb-4 rounded-md border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-800">
             <h2 id="fresh-token" class="font-semibold">{w.f(T::TokenMade, &[("name", &t.name)])}</h2>
             <p class="mt-1">{w.t(T::TokenShownOnce)}</p>
-            <p class="mt-2"><code data-testid="fresh-token" class="block select-all break-all rounded bg-white px-2 py-1.5 font-mono text-sm ring-1 ring-emerald-300">{t.secret.clone()}</code></p>
+            <p class="mt-2"><code data-testid="fresh-token" class="block overflow-x-auto rounded bg-white px-2 py-1.5 font-mono text-sm">{t.secret.clone()}</code></p>
             <p class="mt-2 text-xs">{w.t(T::TokenTryIt)}</p>
             <pre class="mt-1 overflow-x-auto rounded bg-slate-900 px-2 py-1.5 font-mono text-xs text-slate-100">{example}</pre>
         </section>
@@ -94,16 +94,16 @@ fn AccountBody(a: AccountInfo, w: Words) -> impl IntoView {
         <div class="grid gap-4 xl:grid-cols-[minmax(0,1fr)_24rem]">
             <Panel class="overflow-x-auto">
                 <h2 class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.t(T::ApiTokens)}</h2>
-                <p class="px-4 pt-2 text-sm text-slate-600">
+                <p class="px-4 py-2 text-sm text-slate-600">
                     {w.t(T::ApiTokensExplain)}" "
                     <a class="text-sky-700 underline underline-offset-2 hover:decoration-2" href="/api">{w.t(T::NavApi)}</a>
                 </p>
                 {if empty {
-                    view! { <p class="px-4 py-4 text-sm text-slate-600">{w.t(T::NoTokensYet)}</p> }.into_any()
+                    view! { <p class="px-4 py-2 text-sm text-slate-600">{w.t(T::NoTokensYet)}</p> }.into_any()
                 } else {
                     view! {
                         <ScrollRegion label=w.t(T::ApiTokens)>
-                        <table class="mt-2 w-full text-left text-sm">
+                        <table class="w-full text-left text-sm">
                             <thead class="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                                 <tr>
                                     <th scope="col" class="px-3 py-2 font-medium">{w.t(T::TokenName)}</th>
@@ -118,7 +118,7 @@ fn AccountBody(a: AccountInfo, w: Words) -> impl IntoView {
                                 {a.tokens.into_iter().map(|t| {
                                     let state = if t.revoked_at.is_some() { T::TokenRevoked } else if t.live { T::TokenLive } else { T::TokenExpired };
                                     view! {
-                                        <tr class=if t.live { "align-top" } else { "align-top text-slate-500" }>
+                                        <tr class=if t.live { "align-top" } else { "align-top text-slate-600" }>
                                             <td class="px-3 py-2">
                                                 <span class="font-medium">{t.name.clone()}</span>
                                                 <span class="block font-mono text-xs text-slate-600">{format!("{}…", t.prefix)}</span>
@@ -188,7 +188,7 @@ fn AccountBody(a: AccountInfo, w: Words) -> impl IntoView {
                         }}
                         <span class="text-xs text-slate-600">{w.t(T::TokenActionsExplain)}</span>
                     </fieldset>
-                    <button type="submit" class="self-start rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::MakeToken)}</button>
+                    <div><button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::MakeToken)}</button></div>
                 </form>
             </Panel>
         </div>

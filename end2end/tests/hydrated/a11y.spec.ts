@@ -118,6 +118,12 @@ for (const L of LANGS) test.describe(`in ${L.lang}`, () => {
     await page.goto("/audit");
     await settled(page, mode);
     await expectAccessible(page, "the audit log");
+    await page.goto("/account");
+    await settled(page, mode);
+    await expectAccessible(page, "the Account page");
+    await page.goto("/api");
+    await settled(page, mode);
+    await expectAccessible(page, "the API reference");
   });
 }
 });

@@ -395,7 +395,14 @@ async fn act(
         .and_then(|c| c.user.as_ref())
         .map_or(0, |u| u.user_id);
     request.idempotency_key = format!("api:{owner}:{}", request.idempotency_key);
-    let outcome = c.act(&parts, request).await.map_err(app_error(&state, w))?;
+    let outcome = c.act(&parts, request).await.map_err(|e| {
+        // The fields by the names this body gives them.
+        let mut e = app_error(&state, w)(e);
+        if e.detail.field.as_deref() == Some("typed_confirmation") {
+            e.detail.field = Some("confirm_push_id".into());
+        }
+        e
+    })?;
     Ok(Json(outcome.into()))
 }
 

@@ -1404,6 +1404,45 @@ async fn replays_at_once_with_other_fields_and_of_a_refusal() {
         stops,
         "not sent again"
     );
+    // A task pushed to all devices needs its push ID typed again, named as the body names it.
+    let all = app
+        .task(
+            APP,
+            &TaskSpec {
+                audience: Audience::All,
+                ..tag_task()
+            },
+        )
+        .await;
+    let body = json!({"action": "terminate"});
+    let a = call(
+        &app,
+        Some(&t),
+        "post",
+        ACT,
+        &actions_path(&all),
+        Some(body),
+        Some("all"),
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.body["error"]["field"].as_str()),
+        (422, Some("confirm_push_id")),
+        "{}",
+        a.text
+    );
+    let body = json!({"action": "terminate", "confirm_push_id": all});
+    let a = call(
+        &app,
+        Some(&t),
+        "post",
+        ACT,
+        &actions_path(&all),
+        Some(body),
+        Some("all-2"),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
     // A body over the limit, announced by its Content-Length, answers in the API's shape.
     let res = app
         .http

@@ -507,11 +507,38 @@ struct AuditParams {
     before: Option<i64>,
 }
 
-/// Answers a `Query` rejection (a `before` that is not a number, an unknown parameter) in the
-/// API's error shape rather than axum's plain text.
+/// Answers the plain-text refusals of the layers in front of the handlers (the body limit's 413,
+/// a `Query` rejection, a wrong method) in the caller's error shape: the API's JSON for
+/// `/api/v1/`, the `AppError` a server function's client reads for the pages' `/api/…` (which
+/// would otherwise say "the server's answer could not be read").
 pub async fn json_rejections(req: Request, next: axum::middleware::Next) -> Response {
-    if !crate::auth::is_token_api(req.uri().path()) {
+    let path = req.uri().path();
+    if !path.starts_with("/api/") {
         return next.run(req).await;
+    }
+    if !crate::auth::is_token_api(path) {
+        let locale = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(domain::Locale::negotiate)
+            .unwrap_or_default();
+        let res = next.run(req).await;
+        if res.status() != StatusCode::PAYLOAD_TOO_LARGE
+            || res.headers().contains_key("serverfnerror")
+        {
+            return res;
+        }
+        let error = app::error::AppError::validation("body", Words::new(locale).t(T::ErrTooLarge));
+        let mut out = (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&error).unwrap_or_default(),
+        )
+            .into_response();
+        out.headers_mut()
+            .insert("serverfnerror", http::HeaderValue::from_static("1"));
+        return out;
     }
     let res = next.run(req).await;
     let ct = res.headers().get(header::CONTENT_TYPE).cloned();

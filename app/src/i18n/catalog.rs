@@ -202,6 +202,7 @@ catalog! {
         TokenNotFound => "There is no live token named {name}.", "没有名为 {name} 的有效令牌。";
         AuditAddToken => "add API token", "创建 API 令牌";
         AuditRevokeToken => "revoke API token", "吊销 API 令牌";
+        ErrTooLarge => "The request is larger than the console accepts.", "请求超出了控制台接受的大小。";
         ApiTokenMissing => "Send an API token: Authorization: Bearer pdk_…", "请提供 API 令牌：Authorization: Bearer pdk_…";
         ApiTokenUnknown => "That API token is not one of this console's.", "该 API 令牌不属于此控制台。";
         ApiTokenExpired => "That API token has expired; make a new one on your Account page.", "该 API 令牌已过期，请在“账户”页面创建新令牌。";

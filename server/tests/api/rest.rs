@@ -1248,10 +1248,13 @@ async fn server_function_refusals_answer_with_their_own_status() {
     let text = res.text().await.unwrap();
     assert_eq!(status, 422, "not UTF-8: {text}");
     assert!(!text.contains("could not be read"), "{text}");
-    assert_eq!(
-        raw(vec![b'x'; 70 * 1024]).await.status().as_u16(),
-        413,
-        "oversized"
+    // Oversized: 413, as an error the page's client reads (not "could not be read").
+    let res = raw(vec![b'x'; 70 * 1024]).await;
+    assert_eq!(res.status().as_u16(), 413, "oversized");
+    let error: app::error::AppError = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    assert!(
+        matches!(&error, app::error::AppError::Validation { message, .. } if message.contains("larger than")),
+        "{error:?}"
     );
     app.stop().await;
 }

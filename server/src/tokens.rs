@@ -7,7 +7,6 @@ use domain::Action;
 use rand::RngCore;
 
 use crate::auth::{TOKEN_PREFIX, token_hash};
-use crate::store::audit::NewAudit;
 use crate::store::tokens::{ApiToken, NewToken};
 use crate::store::users::effective_permissions;
 use crate::store::{Store, StoreError};
@@ -184,17 +183,7 @@ impl TokenService {
     }
 
     async fn audit(&self, by: &Changer, action: &str, detail: String) {
-        let entry = NewAudit {
-            at_ms: self.clock.now_ms(),
-            user_id: by.user_id,
-            username: by.username.clone(),
-            ip: by.ip.clone(),
-            kind: "admin",
-            action: action.into(),
-            outcome: "succeeded".into(),
-            detail,
-            ..Default::default()
-        };
+        let entry = by.audited(self.clock.now_ms(), action, detail);
         if let Err(e) = self.store.append_audit(&entry).await {
             tracing::error!(error = %e, "could not audit a token change");
         }

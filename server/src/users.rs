@@ -35,6 +35,21 @@ impl Changer {
         }
     }
 
+    /// The audit entry of a change this changer made at `at_ms` (users' and tokens' alike).
+    pub fn audited(&self, at_ms: i64, action: &str, detail: String) -> NewAudit {
+        NewAudit {
+            at_ms,
+            user_id: self.user_id,
+            username: self.username.clone(),
+            ip: self.ip.clone(),
+            kind: "admin",
+            action: action.into(),
+            outcome: "succeeded".into(),
+            detail,
+            ..Default::default()
+        }
+    }
+
     fn is(&self, username: &str) -> bool {
         self.user_id.is_some() && self.username == username
     }
@@ -267,17 +282,7 @@ impl UserService {
     }
 
     async fn audit(&self, by: &Changer, action: &str, detail: String) {
-        let entry = NewAudit {
-            at_ms: self.clock.now_ms(),
-            user_id: by.user_id,
-            username: by.username.clone(),
-            ip: by.ip.clone(),
-            kind: "admin",
-            action: action.into(),
-            outcome: "succeeded".into(),
-            detail,
-            ..Default::default()
-        };
+        let entry = by.audited(self.clock.now_ms(), action, detail);
         if let Err(e) = self.store.append_audit(&entry).await {
             tracing::error!(error = %e, "could not audit a user change");
         }

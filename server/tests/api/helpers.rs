@@ -59,3 +59,34 @@ pub async fn dump_database(store: &Store) -> String {
     }
     out
 }
+
+/// Runs the `pushdeck` command line (`args` from the subcommand on) against `db_url`, in the
+/// terminal language `lang`, with `stdin`; whether it succeeded, and all it printed.
+pub fn pushdeck_in(lang: &str, db_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pushdeck"))
+        .args(args)
+        .env("PUSHDECK_LANG", "")
+        .env("LC_ALL", "")
+        .env("LC_MESSAGES", "")
+        .env("LANG", lang)
+        .env("PUSHDECK__DATABASE__URL", db_url)
+        .env("PUSHDECK__LOG__FILTER", "error")
+        .env("USER", "ops-oncall")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}

@@ -1,9 +1,6 @@
 //! API tokens from the Account page and `pushdeck token`: shown once, stored hashed, named,
 //! narrowed, revocable, audited.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use app::domain::Action;
 use pushdeck::users::Changer;
 use reqwest::header::{AUTHORIZATION, COOKIE, ORIGIN};
@@ -11,32 +8,20 @@ use reqwest::header::{AUTHORIZATION, COOKIE, ORIGIN};
 use crate::app::TestApp;
 use crate::helpers::{Db, dump_database};
 
+/// The status of `GET /api/v1/apps` with the token.
+async fn apps_status(app: &TestApp, secret: &str) -> u16 {
+    app.http
+        .get(format!("{}/api/v1/apps", app.base))
+        .header(AUTHORIZATION, format!("Bearer {secret}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 fn token_cli(lang: &str, db_url: &str, args: &[&str]) -> (bool, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pushdeck"))
-        .arg("token")
-        .args(args)
-        .env("PUSHDECK_LANG", "")
-        .env("LC_ALL", "")
-        .env("LC_MESSAGES", "")
-        .env("LANG", lang)
-        .env("PUSHDECK__DATABASE__URL", db_url)
-        .env("PUSHDECK__LOG__FILTER", "error")
-        .env("USER", "ops-oncall")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"").unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    crate::helpers::pushdeck_in(lang, db_url, &[&["token"], args].concat(), None)
 }
 
 /// The secret in a `pushdeck token add` answer.
@@ -78,14 +63,7 @@ async fn the_token_command_adds_lists_and_revokes_through_the_service() {
     // Cancel is not lee's to give: the token holds only what both hold.
     assert!(out.contains("(actions: terminate)"), "{out}");
     // The token works, and is the only place the secret is: the database holds its hash.
-    let res = app
-        .http
-        .get(format!("{}/api/v1/apps", app.base))
-        .header(AUTHORIZATION, format!("Bearer {secret}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(apps_status(&app, &secret).await, 200);
     let dump = dump_database(&app.services.store).await;
     assert!(!dump.contains(&secret), "the secret is not stored");
     assert!(!dump.contains(&secret[4..]), "nor its random part");
@@ -133,14 +111,7 @@ async fn the_token_command_adds_lists_and_revokes_through_the_service() {
         &["revoke", "--user", "lee", "--name", "deploy-bot"],
     );
     assert!(ok && out.contains("已吊销 lee 的令牌 deploy-bot"), "{out}");
-    let res = app
-        .http
-        .get(format!("{}/api/v1/apps", app.base))
-        .header(AUTHORIZATION, format!("Bearer {secret}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 401, "revoked at once");
+    assert_eq!(apps_status(&app, &secret).await, 401, "revoked at once");
     let (ok, out) = token_cli("en", &url, &["list", "--user", "lee"]);
     assert!(ok && out.contains("revoked"), "{out}");
     // The name is free again once revoked.
@@ -260,14 +231,7 @@ async fn the_account_page_shows_a_new_token_once() {
         )
         .await;
     assert!(res.status().is_success(), "{}", res.status());
-    let res = app
-        .http
-        .get(format!("{}/api/v1/apps", app.base))
-        .header(AUTHORIZATION, format!("Bearer {secret}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 401);
+    assert_eq!(apps_status(&app, &secret).await, 401);
     // Another user's token is not theirs to revoke.
     app.operator("kim").await;
     app.services
@@ -298,16 +262,7 @@ async fn a_disabled_owners_tokens_stop_at_once() {
         .add(&Changer::command_line(), "lee", "bot", &Action::ALL, None)
         .await
         .unwrap();
-    let get = || async {
-        app.http
-            .get(format!("{}/api/v1/apps", app.base))
-            .header(AUTHORIZATION, format!("Bearer {}", made.secret))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
+    let get = || apps_status(&app, &made.secret);
     assert_eq!(get().await, 200);
     app.services
         .users

@@ -2,9 +2,6 @@
 //! and audited the same way, on both stores; the Admin page's new forms; and the command line
 //! itself, run as the real binary.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use app::domain::{Action, Role};
 use app::error::AppError;
 use pushdeck::clock::SharedClock;
@@ -341,31 +338,7 @@ fn user(db_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String) {
 }
 
 fn user_in(lang: &str, db_url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pushdeck"))
-        .arg("user")
-        .args(args)
-        .env("PUSHDECK_LANG", "")
-        .env("LC_ALL", "")
-        .env("LC_MESSAGES", "")
-        .env("LANG", lang)
-        .env("PUSHDECK__DATABASE__URL", db_url)
-        .env("PUSHDECK__LOG__FILTER", "error")
-        .env("USER", "ops-oncall")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    crate::helpers::pushdeck_in(lang, db_url, &[&["user"], args].concat(), stdin)
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod model;
 mod sync;
 mod write;
 
-pub use list::{Cursor, ListFilter, ListPage, Page, list_sql};
+pub use list::{Cursor, ListFilter, ListPage, Page, SearchBy, SearchPath, TRIGRAM_CHARS, list_sql};
 pub(crate) use model::parse_done;
 #[cfg(test)]
 pub(crate) use model::sample_task;

@@ -12,6 +12,7 @@ mod logs;
 mod markup;
 mod parsers;
 mod rest;
+mod search;
 mod startup;
 mod store;
 mod stricter_tpns;

@@ -55,11 +55,70 @@ pub struct ListPage {
     pub tasks: Vec<StoredTask>,
     pub has_more_after: bool,
     pub has_more_before: bool,
+    /// How a search was answered (none without one).
+    pub searched_by: Option<SearchPath>,
 }
+
+/// How the store answered a free-text search (`server/docs/architecture.md`, "Search").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchPath {
+    /// `LIKE` on every row the other filters leave, in list order, until the page is full:
+    /// SQLite for a search shorter than three characters, or one that matches too many tasks for
+    /// the index to pay; PostgreSQL always, where the planner uses `pg_trgm`'s index.
+    Scan,
+    /// SQLite: the page was full within the first rows of the other filters (a common word).
+    FirstRows,
+    /// SQLite: the tasks the FTS5 trigram index found, checked with the same `LIKE`, sorted.
+    Index,
+}
+
+/// Which way a SQLite search may go: the store's own choice, or one forced (tests compare them).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchBy {
+    Choice,
+    Scan,
+    Index,
+}
+
+/// A search this short has no trigram: the FTS5 index cannot answer it (SQLite).
+pub const TRIGRAM_CHARS: usize = 3;
+/// The first look at a search on SQLite reads this many rows of the other filters per row of the
+/// page: where the search is common there, the page is full within them and the index is not
+/// asked.
+const FIRST_ROWS_PER_ROW: i64 = 10;
+/// The index is asked for at most this many tasks; a search that matches more is common enough
+/// for the scan in list order to fill a page quickly (`BENCHMARKS.md`, "Task List").
+const INDEX_MAX_TASKS: i64 = 2_000;
+/// How many of a search's trigrams are looked up to find its rarest, and how many of the rarest
+/// the index is asked for together.
+const SAMPLED_TRIGRAMS: usize = 12;
+const ANDED_TRIGRAMS: usize = 3;
 
 enum Arg {
     I(i64),
     S(String),
+}
+
+/// How the free-text condition is written into the list query.
+enum Text<'a> {
+    None,
+    /// `search_text like …` over every row of the other filters.
+    Like(&'a str),
+    /// The same over at most this many rows of the other filters, in list order.
+    FirstRows(&'a str, i64),
+    /// Among these task IDs (a JSON array), still checked with `like`.
+    Among(&'a str, String),
+}
+
+/// The search as the store matches it: trimmed, lower-cased (`search_text` is lower-cased too),
+/// none when empty.
+fn search_text_of(f: &ListFilter) -> Option<String> {
+    f.text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// Escapes `%`, `_` and `\` for `LIKE … escape '\'`.
@@ -76,14 +135,47 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
-/// Builds the list query. Public for the benchmark, which times the same SQL raw.
+/// Up to `most` distinct trigrams of `text` (its three-character windows), spread over it from
+/// its start to its end.
+fn trigrams(text: &str, most: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut all: Vec<String> = Vec::new();
+    for w in chars.windows(TRIGRAM_CHARS) {
+        let g: String = w.iter().collect();
+        if !all.contains(&g) {
+            all.push(g);
+        }
+    }
+    if all.len() <= most {
+        return all;
+    }
+    (0..most)
+        .map(|i| all[i * (all.len() - 1) / (most - 1)].clone())
+        .collect()
+}
+
+/// An FTS5 query of one term, taken as it is: quoted, its quotes doubled.
+fn fts_term(gram: &str) -> String {
+    format!("\"{}\"", gram.replace('"', "\"\""))
+}
+
+/// Whether the trigram index can answer a search: three characters or more (and no NUL, which
+/// FTS5's query parser would cut the phrase at).
+fn indexable(text: &str) -> bool {
+    text.chars().count() >= TRIGRAM_CHARS && !text.contains('\0')
+}
+
+/// Builds the list query of the scan before issue 17 (`LIKE` on every row of the other filters,
+/// which is also PostgreSQL's). Public for the benchmark, which times it beside the store.
 pub fn list_sql(
     app_id: &str,
     f: &ListFilter,
     page: Page,
     limit: i64,
 ) -> (String, Vec<(bool, String)>) {
-    let (sql, args) = build_list(app_id, f, page, limit);
+    let pattern = search_text_of(f).map(|t| like_pattern(&t));
+    let text = pattern.as_deref().map_or(Text::None, Text::Like);
+    let (sql, args) = build_list(app_id, f, page, limit, text);
     let args = args
         .into_iter()
         .map(|a| match a {
@@ -99,9 +191,29 @@ fn placeholder(args: &mut Vec<Arg>, a: Arg) -> String {
     format!("${}", args.len())
 }
 
-fn build_list(app_id: &str, f: &ListFilter, page: Page, limit: i64) -> (String, Vec<Arg>) {
+fn build_list(
+    app_id: &str,
+    f: &ListFilter,
+    page: Page,
+    limit: i64,
+    text: Text<'_>,
+) -> (String, Vec<Arg>) {
     let mut args = vec![Arg::S(app_id.to_string())];
-    let mut sql = format!("select {TASK_COLUMNS} from tasks where app_id = $1");
+    let mut sql = match &text {
+        // The candidates first, each then found by its key: the index's few tasks are never
+        // looked for along the list's index (`cross join` fixes SQLite's join order).
+        Text::Among(_, ids) => {
+            let ph = placeholder(&mut args, Arg::S(ids.clone()));
+            format!(
+                "select {TASK_COLUMNS} from json_each({ph}) as candidates \
+                 cross join tasks on tasks.task_id = candidates.value where app_id = $1"
+            )
+        }
+        // The first rows of the other filters, then the search among them (a co-routine: the
+        // outer query stops as soon as its page is full).
+        Text::FirstRows(..) => "select * from tasks where app_id = $1".to_string(),
+        _ => format!("select {TASK_COLUMNS} from tasks where app_id = $1"),
+    };
     if !f.statuses.is_empty() {
         let names: Vec<String> = f
             .statuses
@@ -126,8 +238,12 @@ fn build_list(app_id: &str, f: &ListFilter, page: Page, limit: i64) -> (String, 
         let ph = placeholder(&mut args, Arg::I(t));
         sql.push_str(&format!(" and created_at < {ph}"));
     }
-    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let ph = placeholder(&mut args, Arg::S(like_pattern(text)));
+    let like = match &text {
+        Text::Like(p) | Text::Among(p, _) | Text::FirstRows(p, _) => Some(*p),
+        Text::None => None,
+    };
+    if let (Some(p), false) = (like, matches!(text, Text::FirstRows(..))) {
+        let ph = placeholder(&mut args, Arg::S(p.to_string()));
         sql.push_str(&format!(" and search_text like {ph} escape '\\'"));
     }
     // Newest first is descending; "after" follows the display order, "before" goes back.
@@ -147,10 +263,20 @@ fn build_list(app_id: &str, f: &ListFilter, page: Page, limit: i64) -> (String, 
         ));
     }
     let dir = if scan_desc { "desc" } else { "asc" };
-    sql.push_str(&format!(
-        " order by created_at {dir}, task_id {dir} limit {}",
-        limit + 1
-    ));
+    match text {
+        Text::FirstRows(p, rows) => {
+            let ph = placeholder(&mut args, Arg::S(p.to_string()));
+            sql = format!(
+                "select {TASK_COLUMNS} from ({sql} order by created_at {dir}, task_id {dir} limit {rows}) \
+                 where search_text like {ph} escape '\\' limit {}",
+                limit + 1
+            );
+        }
+        _ => sql.push_str(&format!(
+            " order by created_at {dir}, task_id {dir} limit {}",
+            limit + 1
+        )),
+    }
     (sql, args)
 }
 
@@ -163,19 +289,34 @@ impl Store {
         page: Page,
         limit: i64,
     ) -> Result<ListPage, StoreError> {
-        let (sql, args) = build_list(app_id, filter, page, limit);
-        let mut q = sqlx::query(&sql);
-        for a in args {
-            q = match a {
-                Arg::I(i) => q.bind(i),
-                Arg::S(s) => q.bind(s),
-            };
-        }
-        let rows = q.fetch_all(&self.pool).await?;
+        self.list_tasks_by(app_id, filter, page, limit, SearchBy::Choice)
+            .await
+    }
+
+    /// [`Store::list_tasks`], with a SQLite search made to go one way (tests compare them).
+    #[doc(hidden)]
+    pub async fn list_tasks_by(
+        &self,
+        app_id: &str,
+        filter: &ListFilter,
+        page: Page,
+        limit: i64,
+        by: SearchBy,
+    ) -> Result<ListPage, StoreError> {
+        let (rows, searched_by) = self.list_rows(app_id, filter, page, limit, by).await?;
         let mut tasks = rows
             .iter()
             .map(task_from_row)
             .collect::<Result<Vec<_>, _>>()?;
+        // In the scan's order: the index's candidates come back in the order of the list's
+        // index only where SQLite chose to sort them, which is not promised.
+        let scan_desc = !filter.oldest_first == !matches!(page, Page::Before(_));
+        if searched_by.is_some_and(|s| s != SearchPath::Scan) {
+            tasks.sort_by(|a, b| {
+                let o = (a.created_at, a.task_id).cmp(&(b.created_at, b.task_id));
+                if scan_desc { o.reverse() } else { o }
+            });
+        }
         let overflow = tasks.len() as i64 > limit;
         tasks.truncate(limit as usize);
         let (has_more_after, has_more_before) = match page {
@@ -190,7 +331,158 @@ impl Store {
             tasks,
             has_more_after,
             has_more_before,
+            searched_by,
         })
+    }
+
+    /// The rows of a page of the Task List as the database gives them (at most `limit + 1`, in
+    /// no promised order when searched by the index), and how a search was answered. Public
+    /// for the benchmark, which times the store's statements without decoding the rows.
+    ///
+    /// A search on SQLite (`server/docs/architecture.md`, "Search"):
+    /// 1. shorter than three characters: the scan (it has no trigram to look up);
+    /// 2. otherwise the first `10 × (limit + 1)` rows of the other filters are searched: a word
+    ///    common there fills the page at once, as cheaply as the scan would;
+    /// 3. a search found at least a tenth of a page there is still common enough for the scan;
+    /// 4. else the index: how dense each of the search's trigrams is (one round trip), then the
+    ///    tasks that have all of the rarest three, up to [`INDEX_MAX_TASKS`], read by key,
+    ///    checked with the same `LIKE` and sorted; more candidates, and the scan is cheaper.
+    #[doc(hidden)]
+    pub async fn list_rows(
+        &self,
+        app_id: &str,
+        filter: &ListFilter,
+        page: Page,
+        limit: i64,
+        by: SearchBy,
+    ) -> Result<(Vec<sqlx::any::AnyRow>, Option<SearchPath>), StoreError> {
+        let Some(text) = search_text_of(filter) else {
+            return Ok((
+                self.run_list(app_id, filter, page, limit, Text::None)
+                    .await?,
+                None,
+            ));
+        };
+        let pattern = like_pattern(&text);
+        let scan = async || {
+            let rows = self
+                .run_list(app_id, filter, page, limit, Text::Like(&pattern))
+                .await?;
+            Ok::<_, StoreError>((rows, Some(SearchPath::Scan)))
+        };
+        if self.backend == Backend::Postgres || by == SearchBy::Scan || !indexable(&text) {
+            return scan().await;
+        }
+        if by == SearchBy::Choice {
+            let first = (limit + 1) * FIRST_ROWS_PER_ROW;
+            let rows = self
+                .run_list(
+                    app_id,
+                    filter,
+                    page,
+                    limit,
+                    Text::FirstRows(&pattern, first),
+                )
+                .await?;
+            if rows.len() as i64 > limit {
+                return Ok((rows, Some(SearchPath::FirstRows)));
+            }
+            if rows.len() as i64 * 10 > limit {
+                return scan().await;
+            }
+        }
+        // Which of the search's trigrams are rare: for each, its first task and its 64th in the
+        // index (a term's tasks are kept in task ID order), whose distance tells how dense the
+        // term is. One round trip; each term reads at most 64 entries.
+        let grams = trigrams(&text, SAMPLED_TRIGRAMS);
+        let mut sql = String::from("select ");
+        for i in 0..grams.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(select rowid from tasks_fts where tasks_fts match ${} limit 1), \
+                 (select rowid from tasks_fts where tasks_fts match ${} limit 1 offset 63)",
+                2 * i + 1,
+                2 * i + 2
+            ));
+        }
+        let mut q = sqlx::query(&sql);
+        for g in &grams {
+            q = q.bind(fts_term(g)).bind(fts_term(g));
+        }
+        let row = q.fetch_one(&self.pool).await?;
+        let mut density = Vec::with_capacity(grams.len());
+        for (i, g) in grams.iter().enumerate() {
+            let Some(first) = row.try_get::<Option<i64>, _>(2 * i)? else {
+                // No task has this trigram, so none contains the search.
+                return Ok((Vec::new(), Some(SearchPath::Index)));
+            };
+            let d = match row.try_get::<Option<i64>, _>(2 * i + 1)? {
+                None => 0.0,
+                Some(at) => 63.0 / (at - first).max(1) as f64,
+            };
+            density.push((d, g));
+        }
+        density.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // The tasks that have the rarest few (FTS5 steps through the rarest term's tasks and
+        // skips in the others'): a superset of those that contain the search, which the list
+        // query checks with `LIKE`.
+        let query = density
+            .iter()
+            .take(ANDED_TRIGRAMS)
+            .map(|(_, g)| fts_term(g))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let most = if by == SearchBy::Index {
+            -1
+        } else {
+            INDEX_MAX_TASKS + 1
+        };
+        let ids: Vec<i64> =
+            sqlx::query_scalar("select rowid from tasks_fts where tasks_fts match $1 limit $2")
+                .bind(query)
+                .bind(most)
+                .fetch_all(&self.pool)
+                .await?;
+        if by == SearchBy::Choice && ids.len() as i64 > INDEX_MAX_TASKS {
+            return scan().await;
+        }
+        if ids.is_empty() {
+            return Ok((Vec::new(), Some(SearchPath::Index)));
+        }
+        let mut json = String::with_capacity(ids.len() * 8 + 2);
+        json.push('[');
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            json.push_str(&id.to_string());
+        }
+        json.push(']');
+        let rows = self
+            .run_list(app_id, filter, page, limit, Text::Among(&pattern, json))
+            .await?;
+        Ok((rows, Some(SearchPath::Index)))
+    }
+
+    async fn run_list(
+        &self,
+        app_id: &str,
+        filter: &ListFilter,
+        page: Page,
+        limit: i64,
+        text: Text<'_>,
+    ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
+        let (sql, args) = build_list(app_id, filter, page, limit, text);
+        let mut q = sqlx::query(&sql);
+        for a in args {
+            q = match a {
+                Arg::I(i) => q.bind(i),
+                Arg::S(s) => q.bind(s),
+            };
+        }
+        Ok(q.fetch_all(&self.pool).await?)
     }
 
     /// Tasks per status for an app: the counter rows the triggers keep, and on PostgreSQL the

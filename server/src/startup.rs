@@ -162,6 +162,9 @@ impl Application {
         });
         let (stop, stopped) = watch::channel(false);
         let mut background = vec![spawn_reconciler(services.clone(), stopped.clone())];
+        if services.store.backend() == crate::store::Backend::Sqlite {
+            background.push(spawn_search_upkeep(services.clone(), stopped.clone()));
+        }
         if services.config.sync.enabled {
             let mut rx = stopped.clone();
             background.push(services.sync.clone().spawn(async move {
@@ -314,6 +317,34 @@ fn spawn_reconciler(services: Arc<Services>, mut stopped: watch::Receiver<bool>)
         services.actions.retire().await;
     })
 }
+
+/// Keeps the search index compact (SQLite, migration 0013): a small step of merging every
+/// [`SEARCH_UPKEEP_EVERY`], more at once while there is work. Its own task, not the heartbeat's:
+/// a step waits for the database's write lock, and the heartbeat must never wait behind it.
+fn spawn_search_upkeep(
+    services: Arc<Services>,
+    mut stopped: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let pause = match services.store.tidy_search_index().await {
+                Ok(true) => Duration::from_millis(200),
+                Ok(false) => SEARCH_UPKEEP_EVERY,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not tidy the search index");
+                    SEARCH_UPKEEP_EVERY
+                }
+            };
+            tokio::select! {
+                _ = stopped.wait_for(|s| *s) => break,
+                _ = tokio::time::sleep(pause) => {}
+            }
+        }
+    })
+}
+
+/// How often the search index is looked at when it had nothing to merge.
+const SEARCH_UPKEEP_EVERY: Duration = Duration::from_secs(10);
 
 /// Connects to the database and applies the migrations.
 pub async fn open_store(config: &Config) -> Result<Store, StartupError> {

@@ -4,10 +4,11 @@
 
 mod list;
 mod model;
+mod search;
 mod sync;
 mod write;
 
-pub use list::{Cursor, ListFilter, ListPage, Page, SearchBy, SearchPath, TRIGRAM_CHARS, list_sql};
+pub use list::{Cursor, ListFilter, ListPage, Page, SearchBy, SearchPath, list_sql};
 pub(crate) use model::parse_done;
 #[cfg(test)]
 pub(crate) use model::sample_task;
@@ -15,4 +16,5 @@ pub use model::{
     Changed, DEFAULT_EXPIRE_SECS, SEND_TIME_GRACE_SECS, STALE_AFTER_SECS, StoredTask, TaskMessage,
     TaskUpsert,
 };
+pub use search::TRIGRAM_CHARS;
 pub(crate) use write::{insert_task, link_override};

@@ -5,6 +5,7 @@ use domain::{Audience, Counters, Platform, Status, channel_order};
 use sqlx::Row;
 
 use super::model::{StoredTask, TASK_COLUMNS, task_from_row};
+use super::search::indexable;
 use crate::store::{Backend, Store, StoreError};
 
 /// A position in the Task List's order: `(created_at, task_id)`.
@@ -81,8 +82,6 @@ pub enum SearchBy {
     Index,
 }
 
-/// A search this short has no trigram: the FTS5 index cannot answer it (SQLite).
-pub const TRIGRAM_CHARS: usize = 3;
 /// The first look at a search on SQLite reads this many rows of the other filters per row of the
 /// page: where the search is common there, the page is full within them and the index is not
 /// asked.
@@ -90,10 +89,6 @@ const FIRST_ROWS_PER_ROW: i64 = 10;
 /// The index is asked for at most this many tasks; a search that matches more is common enough
 /// for the scan in list order to fill a page quickly (`BENCHMARKS.md`, "Task List").
 const INDEX_MAX_TASKS: i64 = 2_000;
-/// How many of a search's trigrams are looked up to find its rarest, and how many of the rarest
-/// the index is asked for together.
-const SAMPLED_TRIGRAMS: usize = 12;
-const ANDED_TRIGRAMS: usize = 3;
 
 enum Arg {
     I(i64),
@@ -133,36 +128,6 @@ fn like_pattern(text: &str) -> String {
     }
     p.push('%');
     p
-}
-
-/// Up to `most` distinct trigrams of `text` (its three-character windows), spread over it from
-/// its start to its end.
-fn trigrams(text: &str, most: usize) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut all: Vec<String> = Vec::new();
-    for w in chars.windows(TRIGRAM_CHARS) {
-        let g: String = w.iter().collect();
-        if !all.contains(&g) {
-            all.push(g);
-        }
-    }
-    if all.len() <= most {
-        return all;
-    }
-    (0..most)
-        .map(|i| all[i * (all.len() - 1) / (most - 1)].clone())
-        .collect()
-}
-
-/// An FTS5 query of one term, taken as it is: quoted, its quotes doubled.
-fn fts_term(gram: &str) -> String {
-    format!("\"{}\"", gram.replace('"', "\"\""))
-}
-
-/// Whether the trigram index can answer a search: three characters or more (and no NUL, which
-/// FTS5's query parser would cut the phrase at).
-fn indexable(text: &str) -> bool {
-    text.chars().count() >= TRIGRAM_CHARS && !text.contains('\0')
 }
 
 /// Builds the list query of the scan before issue 17 (`LIKE` on every row of the other filters,
@@ -344,9 +309,9 @@ impl Store {
     /// 2. otherwise the first `10 × (limit + 1)` rows of the other filters are searched: a word
     ///    common there fills the page at once, as cheaply as the scan would;
     /// 3. a search found at least a tenth of a page there is still common enough for the scan;
-    /// 4. else the index: how dense each of the search's trigrams is (one round trip), then the
-    ///    tasks that have all of the rarest three, up to [`INDEX_MAX_TASKS`], read by key,
-    ///    checked with the same `LIKE` and sorted; more candidates, and the scan is cheaper.
+    /// 4. else the index's candidates ([`Store::index_candidates`]): up to [`INDEX_MAX_TASKS`],
+    ///    they are read by key, checked with the same `LIKE` and sorted; more, and the scan is
+    ///    cheaper.
     #[doc(hidden)]
     pub async fn list_rows(
         &self,
@@ -391,60 +356,8 @@ impl Store {
                 return scan().await;
             }
         }
-        // Which of the search's trigrams are rare: for each, its first task and its 64th in the
-        // index (a term's tasks are kept in task ID order), whose distance tells how dense the
-        // term is. One round trip; each term reads at most 64 entries.
-        let grams = trigrams(&text, SAMPLED_TRIGRAMS);
-        let mut sql = String::from("select ");
-        for i in 0..grams.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!(
-                "(select rowid from tasks_fts where tasks_fts match ${} limit 1), \
-                 (select rowid from tasks_fts where tasks_fts match ${} limit 1 offset 63)",
-                2 * i + 1,
-                2 * i + 2
-            ));
-        }
-        let mut q = sqlx::query(&sql);
-        for g in &grams {
-            q = q.bind(fts_term(g)).bind(fts_term(g));
-        }
-        let row = q.fetch_one(&self.pool).await?;
-        let mut density = Vec::with_capacity(grams.len());
-        for (i, g) in grams.iter().enumerate() {
-            let Some(first) = row.try_get::<Option<i64>, _>(2 * i)? else {
-                // No task has this trigram, so none contains the search.
-                return Ok((Vec::new(), Some(SearchPath::Index)));
-            };
-            let d = match row.try_get::<Option<i64>, _>(2 * i + 1)? {
-                None => 0.0,
-                Some(at) => 63.0 / (at - first).max(1) as f64,
-            };
-            density.push((d, g));
-        }
-        density.sort_by(|a, b| a.0.total_cmp(&b.0));
-        // The tasks that have the rarest few (FTS5 steps through the rarest term's tasks and
-        // skips in the others'): a superset of those that contain the search, which the list
-        // query checks with `LIKE`.
-        let query = density
-            .iter()
-            .take(ANDED_TRIGRAMS)
-            .map(|(_, g)| fts_term(g))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let most = if by == SearchBy::Index {
-            -1
-        } else {
-            INDEX_MAX_TASKS + 1
-        };
-        let ids: Vec<i64> =
-            sqlx::query_scalar("select rowid from tasks_fts where tasks_fts match $1 limit $2")
-                .bind(query)
-                .bind(most)
-                .fetch_all(&self.pool)
-                .await?;
+        let most = (by == SearchBy::Choice).then_some(INDEX_MAX_TASKS + 1);
+        let ids = self.index_candidates(&text, most).await?;
         if by == SearchBy::Choice && ids.len() as i64 > INDEX_MAX_TASKS {
             return scan().await;
         }
@@ -488,19 +401,10 @@ impl Store {
     /// Tasks per status for an app: the counter rows the triggers keep, and on PostgreSQL the
     /// deltas not yet folded into them (migration 0010, [`Store::fold_status_counts`]).
     pub async fn status_counts(&self, app_id: &str) -> Result<Vec<(Status, u64)>, StoreError> {
-        let sql = match self.backend {
-            Backend::Sqlite => {
-                "select status, n from task_status_counts where app_id = $1 and n > 0"
-            }
-            Backend::Postgres => {
-                "select status, cast(sum(n) as bigint) as n from (
-                   select status, n from task_status_counts where app_id = $1
-                   union all
-                   select status, delta as n from task_status_deltas where app_id = $1
-                 ) as c group by status having sum(n) > 0"
-            }
-        };
-        let rows = sqlx::query(sql).bind(app_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(self.status_counts_sql())
+            .bind(app_id)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = Vec::new();
         for r in rows {
             let s: String = r.try_get("status")?;
@@ -511,6 +415,23 @@ impl Store {
         }
         out.sort_by_key(|(s, _)| *s);
         Ok(out)
+    }
+
+    /// The query of [`Store::status_counts`] (`status`, `n`; the app is `$1`), also read with
+    /// the query budget in one statement (`Store::usage_pair_with`).
+    pub(crate) fn status_counts_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => {
+                "select status, n from task_status_counts where app_id = $1 and n > 0"
+            }
+            Backend::Postgres => {
+                "select status, cast(sum(n) as bigint) as n from (
+                   select status, n from task_status_counts where app_id = $1
+                   union all
+                   select status, delta as n from task_status_deltas where app_id = $1
+                 ) as c group by status having sum(n) > 0"
+            }
+        }
     }
 
     /// A task by push ID.

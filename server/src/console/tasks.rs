@@ -78,11 +78,11 @@ impl ConsoleService {
         let s = &self.services;
         let offset = s.config.utc_offset_minutes();
         let (filter, page) = self.list_filter(w, q)?;
-        // Independent reads, side by side: the page waits for the slowest, not for their sum.
-        let (list, counts, budget) = tokio::join!(
+        // Two reads side by side, the page waiting for the slower: its rows, and in one
+        // statement the status counts and the query budget.
+        let (list, (budget, counts)) = tokio::join!(
             s.store.list_tasks(&app.id, &filter, page, PAGE_SIZE),
-            s.store.status_counts(&app.id),
-            s.sync.budget(&app.id)
+            s.sync.budget_and_status_counts(&app.id)
         );
         let list = list.map_err(internal)?;
         let now = s.clock.now();

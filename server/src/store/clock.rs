@@ -49,6 +49,33 @@ impl SharedNow {
 }
 
 impl Store {
+    /// The database's time now in ms, as an SQL expression: for a read that needs "now" by the
+    /// stamping clock inside its own statement rather than in a round trip of its own.
+    pub(crate) fn database_now_sql(&self) -> &'static str {
+        match self.backend {
+            // The time now, not the transaction's start (`now()`), which a lock wait leaves
+            // behind.
+            Backend::Postgres => {
+                "cast(floor(extract(epoch from clock_timestamp()) * 1000) as bigint)"
+            }
+            Backend::Sqlite => "cast((julianday('now') - 2440587.5) * 86400000.0 as integer)",
+        }
+    }
+
+    /// Whether "now" on shared rows is the database's (else the caller's, in tests).
+    pub(crate) fn stamped_by_database(&self) -> bool {
+        self.stamps == StampClock::Database
+    }
+
+    /// [`SharedNow`] from the stamping clock's reading `now_ms` (taken inside a statement with
+    /// [`Store::database_now_sql`]) and the caller's clock at about the same moment.
+    pub(crate) fn shared_now_from(&self, now_ms: i64, caller_now_ms: i64) -> SharedNow {
+        SharedNow {
+            now_ms,
+            ahead_ms: caller_now_ms.saturating_sub(now_ms),
+        }
+    }
+
     /// Has the rows instances share stamped by `clock` (default: the database's).
     pub fn stamped_by(mut self, clock: StampClock) -> Store {
         self.stamps = clock;
@@ -103,17 +130,8 @@ impl Store {
                 ahead_ms: 0,
             });
         }
-        let sql = match self.backend {
-            // The time now, not the transaction's start (`now()`), which a lock wait leaves
-            // behind.
-            Backend::Postgres => {
-                "select cast(floor(extract(epoch from clock_timestamp()) * 1000) as bigint) as now_ms"
-            }
-            Backend::Sqlite => {
-                "select cast((julianday('now') - 2440587.5) * 86400000.0 as integer) as now_ms"
-            }
-        };
-        let now_ms: i64 = sqlx::query(sql)
+        let sql = format!("select {} as now_ms", self.database_now_sql());
+        let now_ms: i64 = sqlx::query(&sql)
             .fetch_one(executor)
             .await?
             .try_get("now_ms")?;

@@ -168,43 +168,90 @@ impl Store {
         window_ms: i64,
         now_ms: i64,
     ) -> Result<[Usage; 2], StoreError> {
-        let t = self.shared_now(&self.pool, now_ms).await?;
-        let rows = sqlx::query(
-            "with eps (endpoint) as (values (cast($2 as text)), (cast($3 as text)))
-             select eps.endpoint as endpoint,
+        Ok(self
+            .usage_pair_with(app_id, endpoints, window_ms, now_ms, false)
+            .await?
+            .0)
+    }
+
+    /// [`Store::quota_usage_pair`], and with `counts` the app's tasks per status
+    /// ([`Store::status_counts`]) in the same statement: what a Task List page reads besides its
+    /// rows, in one round trip.
+    pub(crate) async fn usage_pair_with(
+        &self,
+        app_id: &str,
+        endpoints: [&str; 2],
+        window_ms: i64,
+        now_ms: i64,
+        counts: bool,
+    ) -> Result<([Usage; 2], Vec<(domain::Status, u64)>), StoreError> {
+        // "Now" by the stamping clock inside the statement itself: one round trip for the
+        // whole budget.
+        let now_sql = if self.stamped_by_database() {
+            self.database_now_sql()
+        } else {
+            "cast($5 as bigint)"
+        };
+        let mut sql = format!(
+            "with t (now_ms) as (select {now_sql}),
+                  eps (endpoint) as (values (cast($2 as text)), (cast($3 as text)))
+             select 'usage' as kind, eps.endpoint as k, t.now_ms as now_ms,
                (select count(*) from quota_calls c
-                 where c.app_id = $1 and c.endpoint = eps.endpoint and c.called_at_ms > $4) as n,
+                 where c.app_id = $1 and c.endpoint = eps.endpoint and c.called_at_ms > t.now_ms - $4) as n,
                (select min(c.called_at_ms) from quota_calls c
-                 where c.app_id = $1 and c.endpoint = eps.endpoint and c.called_at_ms > $4) as oldest,
+                 where c.app_id = $1 and c.endpoint = eps.endpoint and c.called_at_ms > t.now_ms - $4) as oldest,
                (select s.backoff_until_ms from quota_state s
                  where s.app_id = $1 and s.endpoint = eps.endpoint) as backoff
-             from eps",
-        )
-        .bind(app_id)
-        .bind(endpoints[0])
-        .bind(endpoints[1])
-        .bind(t.now_ms - window_ms)
-        .fetch_all(&self.pool)
-        .await?;
+             from eps cross join t"
+        );
+        if counts {
+            sql.push_str(&format!(
+                " union all
+                 select 'count' as kind, status as k, cast(null as bigint) as now_ms, n,
+                   cast(null as bigint) as oldest, cast(null as bigint) as backoff
+                 from ({}) as counts",
+                self.status_counts_sql()
+            ));
+        }
+        let mut q = sqlx::query(&sql)
+            .bind(app_id)
+            .bind(endpoints[0])
+            .bind(endpoints[1])
+            .bind(window_ms);
+        if !self.stamped_by_database() {
+            q = q.bind(now_ms);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
         let mut out = [Usage {
             used: 0,
             backoff_until_ms: 0,
             oldest_ms: None,
         }; 2];
+        let mut by_status = Vec::new();
         for r in rows {
-            let ep: String = r.try_get("endpoint")?;
-            let Some(i) = endpoints.iter().position(|e| *e == ep) else {
+            let kind: String = r.try_get("kind")?;
+            let k: String = r.try_get("k")?;
+            let n: i64 = r.try_get("n")?;
+            if kind == "count" {
+                if let Some(st) = domain::Status::from_upstream(&k) {
+                    by_status.push((st, n.max(0) as u64));
+                }
+                continue;
+            }
+            let Some(i) = endpoints.iter().position(|e| *e == k) else {
                 continue;
             };
+            let t = self.shared_now_from(r.try_get("now_ms")?, now_ms);
             out[i] = Usage {
-                used: r.try_get::<i64, _>("n")?.max(0) as u32,
+                used: n.max(0) as u32,
                 backoff_until_ms: t.caller_of(r.try_get::<Option<i64>, _>("backoff")?.unwrap_or(0)),
                 oldest_ms: r
                     .try_get::<Option<i64>, _>("oldest")?
                     .map(|o| t.caller_of(o)),
             };
         }
-        Ok(out)
+        by_status.sort_by_key(|(s, _)| *s);
+        Ok((out, by_status))
     }
 
     /// The most calls counted in any window of `window_ms` ending at a recorded call, for tests

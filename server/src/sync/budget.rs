@@ -24,9 +24,11 @@
 //!   leave the details page without a call later in the hour.
 
 use app::dto::Budget;
+use domain::Status;
 
 use super::{RefreshReason, SyncError, Syncer};
 use crate::config::SyncConfig;
+use crate::store::StoreError;
 use crate::store::quota::Reservation;
 use tpns::Endpoint;
 
@@ -199,6 +201,23 @@ impl Syncer {
     /// What is left this hour of the single-task and statistics queries for people (the
     /// "Refresh now" button), and when the next call is possible if none is.
     pub async fn budget(&self, app_id: &str) -> Budget {
+        self.budget_read(app_id, false).await.0
+    }
+
+    /// [`Syncer::budget`] and the app's tasks per status, read in one round trip: what a Task
+    /// List page shows beside its rows.
+    pub async fn budget_and_status_counts(
+        &self,
+        app_id: &str,
+    ) -> (Budget, Result<Vec<(Status, u64)>, StoreError>) {
+        self.budget_read(app_id, true).await
+    }
+
+    async fn budget_read(
+        &self,
+        app_id: &str,
+        counts: bool,
+    ) -> (Budget, Result<Vec<(Status, u64)>, StoreError>) {
         let now_ms = self.clock.now_ms();
         let mut budget = Budget {
             per_hour: self.limits.person,
@@ -206,15 +225,21 @@ impl Syncer {
         };
         let mut next_at: Option<i64> = None;
         let eps = [Endpoint::Record, Endpoint::TaskStat];
-        let usages = match self
+        let (usages, by_status) = match self
             .store
-            .quota_usage_pair(app_id, [eps[0].key(), eps[1].key()], WINDOW_MS, now_ms)
+            .usage_pair_with(
+                app_id,
+                [eps[0].key(), eps[1].key()],
+                WINDOW_MS,
+                now_ms,
+                counts,
+            )
             .await
         {
             Ok(u) => u,
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the quota ledger");
-                return budget;
+                return (budget, Err(e));
             }
         };
         for (ep, usage) in eps.into_iter().zip(usages) {
@@ -239,7 +264,7 @@ impl Syncer {
             }
         }
         budget.next_at = next_at;
-        budget
+        (budget, Ok(by_status))
     }
 }
 

@@ -133,3 +133,40 @@ both_stores!(
         assert!(env.syncer.budget(ANDROID).await.record_left > 0);
     }
 );
+
+both_stores!(
+    the_pages_one_read_of_budget_and_counts_says_what_the_two_reads_say,
+    |db: Db| async move {
+        let env = SyncEnv::start(db).await;
+        env.sandbox
+            .create_tasks(ANDROID, 10, &TaskSpec::default())
+            .unwrap();
+        env.run_for(Duration::from_secs(40), Duration::from_secs(1))
+            .await;
+        // Some record calls spent and the statistics endpoint resting.
+        let now = env.now_ms();
+        for i in 0..3 {
+            env.store
+                .reserve_call(ANDROID, Endpoint::Record.key(), 200, HOUR_MS, now + i)
+                .await
+                .unwrap();
+        }
+        env.store
+            .back_off(ANDROID, Endpoint::TaskStat.key(), now + 60_000, now)
+            .await
+            .unwrap();
+
+        let (budget, counts) = env.syncer.budget_and_status_counts(ANDROID).await;
+        let counts = counts.unwrap();
+        assert_eq!(budget, env.syncer.budget(ANDROID).await);
+        assert_eq!(counts, env.store.status_counts(ANDROID).await.unwrap());
+        assert_eq!(
+            counts.iter().map(|(_, n)| n).sum::<u64>(),
+            10,
+            "every task counted: {counts:?}"
+        );
+        assert!(budget.record_left <= budget.per_hour - 3, "{budget:?}");
+        assert_eq!(budget.stats_left, 0, "resting");
+        assert_eq!(budget.next_at, Some((now + 60_000 + 999) / 1000));
+    }
+);

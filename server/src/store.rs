@@ -142,6 +142,12 @@ impl Store {
                         conn.execute("pragma busy_timeout = 10000").await?;
                         conn.execute("pragma synchronous = normal").await?;
                         conn.execute("pragma foreign_keys = on").await?;
+                        // Reads straight from the operating system's cache of the file rather
+                        // than copied into each connection's 2 MB page cache: at a million
+                        // tasks a search's scan took half the time (`BENCHMARKS.md`). Address
+                        // space, not memory: the pages are the kernel's, shared by every
+                        // connection.
+                        conn.execute("pragma mmap_size = 1073741824").await?;
                     }
                     Ok(())
                 })

@@ -19,7 +19,8 @@ pub struct AppInfo {
 }
 
 use crate::domain::{
-    Action, Audience, Counters, MessageKind, Refusal, Source, Status, rules::TaskFacts,
+    Action, Audience, Counters, MessageKind, Refusal, Source, Status,
+    rules::{DoneAction, TaskFacts},
 };
 
 /// The Task List's filters, sort and page, as they appear in the URL.
@@ -63,10 +64,32 @@ pub struct TaskRow {
     /// Unix seconds; `None` for a task never read from TPNS.
     pub last_synced_at: Option<i64>,
     pub stale: bool,
-    pub facts: TaskFacts,
+    /// When the task started, or will start, sending (Unix seconds).
+    pub push_time: i64,
+    /// The offline-storage period (seconds).
+    pub expire_secs: i64,
+    /// What Pushdeck's actions already did to the task.
+    pub done: Vec<DoneAction>,
     /// A recurring push (`loop_param`).
     pub recurring: bool,
     pub version: i64,
+}
+
+impl TaskRow {
+    /// The facts the action rules judge the task by: the row's own fields, not a second copy
+    /// of them on the wire (the Task List's island gets 50 rows as props).
+    pub fn facts(&self) -> TaskFacts {
+        TaskFacts {
+            status: self.status,
+            platform: self.platform,
+            audience: self.audience,
+            push_time: self.push_time,
+            scheduled: self.send_time.is_some(),
+            expire_secs: self.expire_secs,
+            in_flight: self.in_flight,
+            done: self.done.clone(),
+        }
+    }
 }
 
 /// A page of the Task List with what its controls need.

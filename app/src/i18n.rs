@@ -2,9 +2,11 @@
 //!
 //! Every sentence a view shows is a key of [`T`], written once in each language in
 //! [`catalog`]; a key without both translations does not compile, and neither does a view that
-//! names a key that does not exist. The server renders pages in the reader's [`Locale`]; an
-//! island receives the current language's words as a prop ([`Words`]), so the WebAssembly carries
-//! no sentence of either language and only the reader's language travels, inside the page.
+//! names a key that does not exist. The server renders pages in the reader's [`Locale`]; a page
+//! with islands carries the current language's words once, as a JSON data block
+//! ([`IslandWords`]), which the islands read in the browser ([`island_words`]). So the
+//! WebAssembly carries no sentence of either language and only the reader's language travels,
+//! inside the page.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -365,6 +367,79 @@ pub fn locale() -> Locale {
 /// The reader's words, for a server-rendered view.
 pub fn words() -> Words {
     Words::new(locale())
+}
+
+/// The `id` of the page's words for its islands ([`IslandWords`]).
+pub const WORDS_ELEMENT_ID: &str = "pushdeck-words";
+
+/// The words an island speaks: on the server the reader's (from the request), in the browser
+/// those the page carries once ([`IslandWords`]), read at the first call. Islands never take
+/// the words as a prop: each island's props would carry the whole catalog again.
+pub fn island_words() -> Words {
+    #[cfg(feature = "hydrate")]
+    {
+        thread_local! {
+            static PAGE: std::cell::OnceCell<Words> = const { std::cell::OnceCell::new() };
+        }
+        PAGE.with(|page| {
+            *page.get_or_init(|| {
+                let text = leptos::prelude::document()
+                    .get_element_by_id(WORDS_ELEMENT_ID)
+                    .and_then(|e| e.text_content())
+                    .unwrap_or_default();
+                serde_json::from_str(&text).unwrap_or(Words {
+                    locale: Locale::En,
+                    texts: &[],
+                })
+            })
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        words()
+    }
+}
+
+/// The reader's words as the JSON of [`Words`], safe inside a `<script>` element: `<`, `>` and
+/// `&` are written as JSON escapes, so no text can end the element or open a comment. Built
+/// once per language.
+#[cfg(feature = "ssr")]
+pub fn words_json(locale: Locale) -> &'static str {
+    static JSON: std::sync::LazyLock<[String; 2]> = std::sync::LazyLock::new(|| {
+        Locale::ALL
+            .map(|l| script_safe_json(serde_json::to_string(&Words::new(l)).unwrap_or_default()))
+    });
+    match locale {
+        Locale::En => &JSON[0],
+        Locale::Zh => &JSON[1],
+    }
+}
+
+/// JSON with `<`, `>` and `&` written as JSON escapes (they can only be inside its strings), so
+/// that it can stand inside a `<script>` element as it is.
+#[cfg(feature = "ssr")]
+pub fn script_safe_json(json: String) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The page's words for its islands, once per page that has islands: a JSON data block, which
+/// the browser never runs (`type="application/json"`), read by [`island_words`]. Rendered from a
+/// string built once per language.
+#[leptos::prelude::component]
+pub fn IslandWords() -> impl leptos::prelude::IntoView {
+    use leptos::prelude::*;
+    #[cfg(feature = "ssr")]
+    let json = words_json(locale());
+    #[cfg(not(feature = "ssr"))]
+    let json = "";
+    // With the page's nonce like every script element of the console's, although the browser
+    // never runs it: an element without the nonce is one the console did not write (the
+    // hostile-markup tests look for them).
+    view! {
+        <script type="application/json" id=WORDS_ELEMENT_ID nonce=leptos::nonce::use_nonce() inner_html=json></script>
+    }
 }
 
 pub mod refusal;

@@ -7,11 +7,12 @@ use leptos::server_fn::ServerFn;
 use crate::api::admin::{AddUser, add_user};
 use crate::dto::NewUser;
 use crate::error::AppError;
-use crate::i18n::{T, Words};
+use crate::i18n::{T, island_words};
 use crate::ui::components::error_text;
 
 #[island]
-pub fn AddUserForm(w: Words) -> impl IntoView {
+pub fn AddUserForm() -> impl IntoView {
+    let w = island_words();
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let result: RwSignal<Option<Result<NewUser, AppError>>> = RwSignal::new(None);

@@ -14,7 +14,7 @@ use crate::domain::{Action, Counters};
 use crate::dto::{ActionOutcome, TaskDetail};
 use crate::error::AppError;
 use crate::i18n::refusal::refusal;
-use crate::i18n::{T, Words};
+use crate::i18n::{T, Words, island_words};
 use crate::ui::components::{Field, error_text, progress, status_badge, time_text};
 use crate::ui::query::task_href;
 use leptos::server_fn::ServerFn;
@@ -31,9 +31,8 @@ pub fn TaskDetailsView(
     // The override dialog's click-action fields (Android), rendered by the server: they cost
     // the download nothing (see `ui::click_fields`).
     children: Children,
-    // The reader's words (`crate::i18n`).
-    w: Words,
 ) -> impl IntoView {
+    let w = island_words();
     let app_id = detail.app.id.clone();
     let push_id = detail.row.push_id.clone();
     let live = connect(app_id.clone(), Some(push_id.clone()));
@@ -158,10 +157,10 @@ fn header(w: Words, d: TaskDetail, offset: i32) -> impl IntoView + use<> {
     let r = d.row.clone();
     let app = d.app.id.clone();
     let link = move |id: Option<String>| {
-        id.map(|p| view! { <a class="font-mono text-sky-700 underline underline-offset-2 hover:decoration-2" href=task_href(&app, &p)>{p.clone()}</a> })
+        id.map(|p| view! { <a class="font-mono link" href=task_href(&app, &p)>{p.clone()}</a> })
     };
     let (overrides, overridden_by) = (link(d.overrides.clone()), link(d.overridden_by.clone()));
-    let offline_until = r.facts.offline_until();
+    let offline_until = r.facts().offline_until();
     view! {
         <section class="rounded-md border border-slate-200 bg-white p-4 shadow-sm">
             <div class="flex flex-wrap items-start justify-between gap-2">
@@ -306,7 +305,7 @@ fn ActionButtons(
     let actions = move || {
         let d = state.get();
         let mut list = vec![Action::Terminate, Action::Override, Action::Recall];
-        if d.row.facts.scheduled && !d.row.status.is_terminal() {
+        if d.row.send_time.is_some() && !d.row.status.is_terminal() {
             list.push(Action::Cancel);
         }
         list
@@ -319,7 +318,7 @@ fn ActionButtons(
                 let verdict = if !d.permitted.contains(&a) {
                     Err(w.f(T::RefuseRole, &[("action", w.action(a))]))
                 } else {
-                    check(a, &d.row.facts, &c).map_err(|r| refusal(w, &r, &c))
+                    check(a, &d.row.facts(), &c).map_err(|r| refusal(w, &r, &c))
                 };
                 let label = w.action(a).to_string();
                 let reason_id = format!("reason-{}", a.slug());

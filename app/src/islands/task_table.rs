@@ -10,13 +10,14 @@ use crate::domain::time::{format_age, format_offset, format_when};
 use crate::domain::{Action, Status};
 use crate::dto::{TaskEvent, TaskPage, TaskRow};
 use crate::i18n::refusal::refusal;
-use crate::i18n::{T, Words};
+use crate::i18n::{T, Words, island_words};
 use crate::ui::components::{progress, status_badge, time_stacked};
 use crate::ui::query::task_href;
 
 /// The page's rows, kept live.
 #[island]
-pub fn TaskTable(page: TaskPage, w: Words) -> impl IntoView {
+pub fn TaskTable(page: TaskPage) -> impl IntoView {
+    let w = island_words();
     let app = page.app.clone();
     let live = connect(app.id.clone(), None);
     let now = clock(page.now);
@@ -44,20 +45,20 @@ pub fn TaskTable(page: TaskPage, w: Words) -> impl IntoView {
     let dialog_app = app.id.clone();
     view! {
         <div class="overflow-x-auto">
-            <table class="w-full text-left text-sm">
+            <table class="task-table w-full text-left text-sm">
                 <thead class="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
                     <tr>
-                        <th scope="col" class="hidden px-2 py-2 font-medium md:table-cell">{w.s(T::PushId)}</th>
-                        <th scope="col" class="px-2 py-2 font-medium">{w.s(T::TitleColumn)}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.s(T::Audience)}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.s(T::Platform)}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.s(T::Created)}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.s(T::ScheduledColumn)}</th>
-                        <th scope="col" class="px-2 py-2 font-medium">{w.s(T::StatusColumn)}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium sm:table-cell">{w.s(T::Delivery)}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium lg:table-cell">{w.s(T::Source)}</th>
-                        <th scope="col" class="hidden px-2 py-2 font-medium xl:table-cell">{w.s(T::LastSynced)}</th>
-                        <th scope="col" class="px-2 py-2 font-medium"><span class="sr-only">{w.s(T::Actions)}</span></th>
+                        <th scope="col" class="tl-md font-medium">{w.s(T::PushId)}</th>
+                        <th scope="col" class="font-medium">{w.s(T::TitleColumn)}</th>
+                        <th scope="col" class="tl-lg font-medium">{w.s(T::Audience)}</th>
+                        <th scope="col" class="tl-lg font-medium">{w.s(T::Platform)}</th>
+                        <th scope="col" class="tl-xl font-medium">{w.s(T::Created)}</th>
+                        <th scope="col" class="tl-xl font-medium">{w.s(T::ScheduledColumn)}</th>
+                        <th scope="col" class="font-medium">{w.s(T::StatusColumn)}</th>
+                        <th scope="col" class="tl-sm font-medium">{w.s(T::Delivery)}</th>
+                        <th scope="col" class="tl-lg font-medium">{w.s(T::Source)}</th>
+                        <th scope="col" class="tl-xl font-medium">{w.s(T::LastSynced)}</th>
+                        <th scope="col" class="font-medium"><span class="sr-only">{w.s(T::Actions)}</span></th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">{rows}</tbody>
@@ -141,7 +142,7 @@ fn Row(
     };
     let href = task_href(&app_id, &push_id);
     let first_line = row.content.lines().next().unwrap_or("").to_string();
-    let facts = row.facts.clone();
+    let facts = row.facts();
     let cancel_check = {
         let facts = facts.clone();
         move || {
@@ -162,42 +163,42 @@ fn Row(
     let stale = row.stale;
     view! {
         <tr class="align-top hover:bg-slate-50" data-push-id=push_id.clone()>
-            <td class="hidden whitespace-nowrap px-2 py-2 font-mono text-xs md:table-cell">
-                <a href=href.clone() class="text-sky-700 underline underline-offset-2 hover:decoration-2">{push_id.clone()}</a>
+            <td class="tl-md whitespace-nowrap font-mono text-xs">
+                <a href=href.clone() class="link">{push_id.clone()}</a>
             </td>
-            <td class="max-w-[13rem] px-2 py-2 sm:max-w-xs xl:max-w-[17rem]">
+            <td class="max-w-[13rem] sm:max-w-xs xl:max-w-[17rem]">
                 <a href=href.clone() class="block truncate font-medium text-slate-900 hover:text-sky-700" title=row.title.clone()>{row.title.clone()}</a>
-                <p class="truncate text-xs text-slate-600">{first_line}</p>
-                <p class="font-mono text-xs text-slate-600 md:hidden">{push_id.clone()}</p>
+                <p class="note truncate">{first_line}</p>
+                <p class="note font-mono md:hidden">{push_id.clone()}</p>
             </td>
-            <td class="hidden px-2 py-2 lg:table-cell">
+            <td class="tl-lg">
                 <span class="whitespace-nowrap">{w.audience(row.audience).to_string()}</span>
                 {(row.audience_summary != w.audience(row.audience)).then(|| view! {
-                    <p class="max-w-40 truncate text-xs text-slate-600" title=row.audience_summary.clone()>{row.audience_summary.clone()}</p>
+                    <p class="note max-w-40 truncate" title=row.audience_summary.clone()>{row.audience_summary.clone()}</p>
                 })}
             </td>
-            <td class="hidden px-2 py-2 lg:table-cell">{w.platform(row.platform).to_string()}</td>
-            <td class="hidden px-2 py-2 xl:table-cell">{time_stacked(w, row.created_at, offset)}</td>
-            <td class="hidden px-2 py-2 xl:table-cell">
+            <td class="tl-lg">{w.platform(row.platform).to_string()}</td>
+            <td class="tl-xl">{time_stacked(w, row.created_at, offset)}</td>
+            <td class="tl-xl">
                 {row.send_time.map(|t| time_stacked(w, t, offset).into_any()).unwrap_or_else(|| view! { <span class="text-slate-600">"—"</span> }.into_any())}
             </td>
-            <td class="px-2 py-2" data-col="status">{move || status_badge(w, status(), in_flight())}</td>
-            <td class="hidden px-2 py-2 sm:table-cell">
+            <td data-col="status">{move || status_badge(w, status(), in_flight())}</td>
+            <td class="tl-sm">
                 {move || {
                     let t = totals();
                     // Counters are read per task, within their own budget: until then, say so
                     // rather than show a delivery of 0 of 0.
                     if row.counters_at.is_none() && t.planned == 0 {
-                        view! { <span class="text-xs text-slate-600" title=w.s(T::CountersNotRead)>{w.s(T::NotReadYet)}</span> }.into_any()
+                        view! { <span class="note" title=w.s(T::CountersNotRead)>{w.s(T::NotReadYet)}</span> }.into_any()
                     } else {
                         progress(w, t.arrived, t.planned).into_any()
                     }
                 }}
             </td>
-            <td class="hidden px-2 py-2 lg:table-cell">
+            <td class="tl-lg">
                 {kind_label(w, w.source(row.source), row.recurring)}
             </td>
-            <td class="hidden whitespace-nowrap px-2 py-2 text-xs text-slate-600 xl:table-cell">
+            <td class="tl-xl note whitespace-nowrap">
                 {move || match synced() {
                     Some(s) => view! {
                         <span title=format!("{} {}", format_when(s, offset, w.locale()), format_offset(offset))>{w.f(T::AgeAgo, &[("age", &format_age(ctx().now - s, w.locale()))])}</span>
@@ -208,9 +209,9 @@ fn Row(
                     <span class="ml-1 rounded bg-amber-100 px-1 text-amber-800" title=w.s(T::StaleTooltip)>{w.s(T::SyncStale)}</span>
                 })}
             </td>
-            <td class="px-2 py-2">
+            <td>
                 <div class="flex flex-col items-start gap-1">
-                    <a href=href.clone() class="whitespace-nowrap text-sky-700 underline underline-offset-2 hover:decoration-2">{w.s(T::ViewDetails)}</a>
+                    <a href=href.clone() class="whitespace-nowrap link">{w.s(T::ViewDetails)}</a>
                     {move || offers_cancel().then(|| {
                         let allowed = cancel_check();
                         let reason = if !may_cancel {

@@ -96,7 +96,7 @@ fn AccountBody(a: AccountInfo, w: Words) -> impl IntoView {
                 <h2 class="border-b border-slate-200 px-4 py-2.5 font-semibold">{w.t(T::ApiTokens)}</h2>
                 <p class="px-4 py-2 text-sm text-slate-600">
                     {w.t(T::ApiTokensExplain)}" "
-                    <a class="text-sky-700 underline underline-offset-2 hover:decoration-2" href="/api">{w.t(T::NavApi)}</a>
+                    <a class="link" href="/api">{w.t(T::NavApi)}</a>
                 </p>
                 {if empty {
                     view! { <p class="px-4 py-2 text-sm text-slate-600">{w.t(T::NoTokensYet)}</p> }.into_any()

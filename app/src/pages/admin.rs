@@ -8,7 +8,7 @@ use crate::api::admin::{DisableUser, EnableUser, ResetPassword, UpdateUser, get_
 use crate::domain::{Action, Role};
 use crate::dto::{AdminOverview, UserInfo};
 use crate::error::AppError;
-use crate::i18n::{T, Words, known_sentence, words};
+use crate::i18n::{IslandWords, T, Words, known_sentence, words};
 use crate::islands::add_user::AddUserForm;
 use crate::ui::components::{PageHeader, Panel, ScrollRegion, error_banner};
 
@@ -75,7 +75,8 @@ fn AdminBody(o: AdminOverview, w: Words) -> impl IntoView {
             </Panel>
             <Panel class="p-4">
                 <h2 class="font-semibold">{w.t(T::AddAUser)}</h2>
-                <AddUserForm w=w />
+                <IslandWords />
+                <AddUserForm />
             </Panel>
         </div>
         <Panel class="mt-4">

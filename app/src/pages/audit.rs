@@ -147,7 +147,7 @@ fn AuditBody(page: AuditPage, q: AuditQuery, w: Words) -> impl IntoView {
                 <tbody class="divide-y divide-slate-100">
                     {page.entries.into_iter().map(|e| {
                         let task = match (&e.app_id, &e.push_id) {
-                            (Some(a), Some(p)) => view! { <a class="font-mono text-sky-700 underline underline-offset-2 hover:decoration-2" href=task_href(a, p)>{p.clone()}</a> }.into_any(),
+                            (Some(a), Some(p)) => view! { <a class="font-mono link" href=task_href(a, p)>{p.clone()}</a> }.into_any(),
                             _ => view! { <span class="text-slate-600">"—"</span> }.into_any(),
                         };
                         let ok = e.outcome.starts_with("succeeded");

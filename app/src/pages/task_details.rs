@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::tasks::task_details;
 use crate::error::AppError;
-use crate::i18n::{T, Words, words};
+use crate::i18n::{IslandWords, T, Words, words};
 use crate::islands::task_details::TaskDetailsView;
 use crate::ui::click_fields::ClickFields;
 use crate::ui::components::{PageHeader, error_banner};
@@ -50,17 +50,18 @@ pub fn TaskDetails() -> impl IntoView {
                         view! {
                             <Title text=title />
                             <nav aria-label=w.t(T::Breadcrumb) class="mb-3 text-sm text-slate-600">
-                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::NavTaskList)}</a>
+                                <a href=format!("/tasks?app={}", crate::ui::query::encode(&d.app.id)) class="link">{w.t(T::NavTaskList)}</a>
                                 " / "<span class="font-mono">{d.row.push_id.clone()}</span>
                             </nav>
-                            <TaskDetailsView detail=d confirm error done w=w>{click}</TaskDetailsView>
+                            <IslandWords />
+                            <TaskDetailsView detail=d confirm error done>{click}</TaskDetailsView>
                         }.into_any()
                     }
                     Err(e) => view! {
                         <Title text=w.t(T::PushDetails) />
                         <PageHeader title=w.t(T::PushDetails) />
                         {error_banner(w, &e)}
-                        <p class="mt-3 text-sm"><a href="/tasks" class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::BackToTaskList)}</a></p>
+                        <p class="mt-3 text-sm"><a href="/tasks" class="link">{w.t(T::BackToTaskList)}</a></p>
                     }.into_any(),
                 }
             })}}

@@ -6,7 +6,7 @@ use crate::api::tasks::list_tasks;
 use crate::domain::{Audience, Platform, Status};
 use crate::dto::{TaskPage, TaskQuery};
 use crate::error::AppError;
-use crate::i18n::{T, Words, words};
+use crate::i18n::{IslandWords, T, Words, words};
 use crate::islands::task_table::TaskTable;
 use crate::ui::components::{PageHeader, Panel, error_banner};
 use crate::ui::query::{task_list_href, task_query};
@@ -54,7 +54,7 @@ pub fn TaskList() -> impl IntoView {
                         }
                         let retry = (without != q).then(|| view! {
                             <p class="mt-3 text-sm">
-                                <a href=task_list_href(&without) class="text-sky-700 underline underline-offset-2 hover:decoration-2">{w.t(T::WithoutThisFilter)}</a>
+                                <a href=task_list_href(&without) class="link">{w.t(T::WithoutThisFilter)}</a>
                             </p>
                         });
                         view! {
@@ -111,9 +111,10 @@ fn TaskListBody(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
             </p>
             <a href=csv class="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50" download="pushdeck-tasks.csv">{w.t(T::ExportCsv)}</a>
         </PageHeader>
-        <FilterBar page=page.clone() q=q.clone() w=w />
+        <FilterBar app_id=page.app.id.clone() counts=page.status_counts.clone() q=q.clone() w=w />
         <Panel class="mt-3 overflow-hidden">
-            <TaskTable page w=w />
+            <IslandWords />
+            <TaskTable page />
             <nav aria-label=w.t(T::Pages) class="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
                 <span class="text-slate-600">{w.f(T::TasksOnPage, &[("n", &rows.to_string())])}</span>
                 <div class="flex gap-2">
@@ -132,9 +133,9 @@ fn TaskListBody(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
 /// The filters: a plain GET form, so they work before (and without) the WebAssembly and live in
 /// the URL.
 #[component]
-fn FilterBar(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
+fn FilterBar(app_id: String, counts: Vec<(Status, u64)>, q: TaskQuery, w: Words) -> impl IntoView {
     let count = |s: Status| {
-        page.status_counts
+        counts
             .iter()
             .find(|(st, _)| *st == s)
             .map(|(_, n)| *n)
@@ -147,7 +148,7 @@ fn FilterBar(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
     let input = "rounded border border-slate-300 bg-white px-2 py-1 text-sm";
     view! {
         <form method="get" action="/tasks" class="rounded-md border border-slate-200 bg-white p-3 shadow-sm" role="search">
-            <input type="hidden" name="app" value=page.app.id.clone() />
+            <input type="hidden" name="app" value=app_id.clone() />
             <fieldset>
                 <legend class="text-xs font-medium uppercase tracking-wide text-slate-600">{w.t(T::StatusColumn)}</legend>
                 <div class="mt-1 flex flex-wrap gap-1.5">
@@ -200,7 +201,7 @@ fn FilterBar(page: TaskPage, q: TaskQuery, w: Words) -> impl IntoView {
                 </label>
                 <div class="flex gap-2">
                     <button type="submit" class="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">{w.t(T::ApplyFilters)}</button>
-                    <a href=format!("/tasks?app={}", crate::ui::query::encode(&page.app.id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset)}</a>
+                    <a href=format!("/tasks?app={}", crate::ui::query::encode(&app_id)) class="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">{w.t(T::Reset)}</a>
                 </div>
             </div>
         </form>

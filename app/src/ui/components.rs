@@ -61,7 +61,7 @@ pub fn status_badge(w: Words, status: Status, in_flight: Option<Action>) -> impl
     view! {
         <span
             class=format!(
-                "inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {classes}",
+                "badge {classes}",
             )
             data-status=status.slug()
         >
@@ -86,7 +86,7 @@ pub fn progress(w: Words, arrived: u64, planned: u64) -> impl IntoView + use<> {
             >
                 <div class="h-full rounded bg-sky-500" style=format!("width: {pct}%")></div>
             </div>
-            <div class="mt-0.5 whitespace-nowrap text-xs text-slate-600 tabular-nums">
+            <div class="note mt-0.5 whitespace-nowrap tabular-nums">
                 {format!("{} / {}", thousands(arrived), thousands(planned))}
             </div>
         </div>

@@ -388,7 +388,7 @@ pub fn detail(
     let actions = Action::ALL
         .into_iter()
         .map(|a| {
-            let r = domain::rules::check(a, &d.row.facts, &ctx).err();
+            let r = domain::rules::check(a, &d.row.facts(), &ctx).err();
             Eligibility {
                 action: a.slug().into(),
                 allowed: r.is_none(),

@@ -27,7 +27,9 @@ pub fn row(w: Words, t: &StoredTask, now: i64) -> TaskRow {
         source: t.source,
         last_synced_at: synced,
         stale,
-        facts: t.facts(),
+        push_time: t.push_time,
+        expire_secs: t.expire_secs,
+        done: t.done.clone(),
         recurring: t.message.recurring,
         version: t.version,
     }

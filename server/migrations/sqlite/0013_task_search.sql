@@ -3,7 +3,8 @@
 -- or more finds its tasks without reading every row (`LIKE '%…%'` cannot use a B-tree index).
 --
 -- External content: the index keeps the trigrams, not a second copy of the text, which stays in
--- `tasks`; the triggers keep the two in step on every write, whichever code path writes. Rows
+-- `tasks`; the triggers keep the two in step on every write, whichever code path writes (an
+-- `insert or replace` into `tasks` would bypass the delete trigger: none is used). Rows
 -- are keyed by `task_id`. `detail = none`: which tasks have a trigram, not where; the store asks
 -- for tasks that have all of a search's rarest trigrams and checks each with `LIKE`, so
 -- positions are never needed (60 MB instead of 160 MB at a million tasks). PostgreSQL has

@@ -177,7 +177,7 @@ impl Store {
     /// [`Store::quota_usage_pair`], and with `counts` the app's tasks per status
     /// ([`Store::status_counts`]) in the same statement: what a Task List page reads besides its
     /// rows, in one round trip.
-    pub(crate) async fn usage_pair_with(
+    pub async fn usage_pair_with(
         &self,
         app_id: &str,
         endpoints: [&str; 2],

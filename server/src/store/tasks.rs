@@ -16,5 +16,4 @@ pub use model::{
     Changed, DEFAULT_EXPIRE_SECS, SEND_TIME_GRACE_SECS, STALE_AFTER_SECS, StoredTask, TaskMessage,
     TaskUpsert,
 };
-pub use search::TRIGRAM_CHARS;
 pub(crate) use write::{insert_task, link_override};

@@ -210,7 +210,15 @@ impl Syncer {
         &self,
         app_id: &str,
     ) -> (Budget, Result<Vec<(Status, u64)>, StoreError>) {
-        self.budget_read(app_id, true).await
+        match self.budget_read(app_id, true).await {
+            (budget, Ok(counts)) => (budget, Ok(counts)),
+            // As when they were two reads: the page still shows, with no budget left, unless
+            // the counts cannot be read either.
+            (_, Err(_)) => (
+                self.budget_read(app_id, false).await.0,
+                self.store.status_counts(app_id).await,
+            ),
+        }
     }
 
     async fn budget_read(
@@ -237,6 +245,8 @@ impl Syncer {
             .await
         {
             Ok(u) => u,
+            // Said once, by the read of the budget alone (the combined read is retried apart).
+            Err(e) if counts => return (budget, Err(e)),
             Err(e) => {
                 tracing::warn!(error = %e, "could not read the quota ledger");
                 return (budget, Err(e));

@@ -83,7 +83,9 @@ fn seed_tasks() -> (Vec<TaskUpsert>, Vec<Seeded>) {
             title.push_str(" 红包雨");
         }
         let mut content = format!("{} {} {} {}", w(next()), w(next()), w(next()), w(next()));
-        if status == Status::Completed {
+        // In every finished task, and in a tenth of the older pushing ones only: a search of
+        // pushing tasks that the newest lack but thousands of tasks have.
+        if status == Status::Completed || (i % 40 == 0 && i < TASKS / 2) {
             content.push_str(" archived");
         }
         if i % 97 == 5 {
@@ -357,40 +359,70 @@ both_stores!(
 );
 
 both_stores!(
-    going_back_a_page_finds_the_same_tasks_by_the_index_as_by_the_scan,
+    going_back_a_page_finds_the_same_tasks_every_way,
     |db: Db| async move {
         let db = TestDb::new(db).await;
-        let (store, _) = seeded_store(&db).await;
-        let f = ListFilter {
-            text: Some("限时".into()),
-            statuses: vec![Status::Completed],
-            ..Default::default()
+        let (store, seeded) = seeded_store(&db).await;
+        let ids = |p: &pushdeck::store::tasks::ListPage| {
+            p.tasks
+                .iter()
+                .map(|t| t.push_id.clone())
+                .collect::<Vec<_>>()
         };
-        // The third page, then back from its first task, both ways.
-        let mut by_way = Vec::new();
-        for by in [SearchBy::Scan, SearchBy::Index] {
-            let mut page = Page::First;
-            let mut p = None;
-            for _ in 0..3 {
-                let this = store.list_tasks_by("shop", &f, page, 5, by).await.unwrap();
-                page = Page::After(cursor(this.tasks.last().unwrap()));
-                p = Some(this);
+        // A word the first rows hold (FirstRows), a rare one (the index), one the newest
+        // pushing tasks lack but thousands of tasks have (the scan after the index), each
+        // newest and oldest first: the third page, then back from its first task.
+        for (q, statuses) in [
+            ("限时", vec![Status::Completed]),
+            ("sale", vec![]),
+            ("flashpromo", vec![]),
+            ("archived", vec![Status::Pushing]),
+        ] {
+            for oldest_first in [false, true] {
+                let f = ListFilter {
+                    text: Some(q.into()),
+                    statuses: statuses.clone(),
+                    oldest_first,
+                    ..Default::default()
+                };
+                let want = expected(&seeded, &f);
+                let per: usize = if want.len() >= 15 { 5 } else { 2 };
+                for by in [SearchBy::Scan, SearchBy::Index, SearchBy::Choice] {
+                    let mut page = Page::First;
+                    let mut third = None;
+                    for _ in 0..3 {
+                        let this = store
+                            .list_tasks_by("shop", &f, page, per as i64, by)
+                            .await
+                            .unwrap();
+                        page = Page::After(cursor(this.tasks.last().unwrap()));
+                        third = Some(this);
+                    }
+                    let third = third.unwrap();
+                    assert_eq!(
+                        ids(&third),
+                        want[2 * per..(3 * per).min(want.len())].to_vec(),
+                        "{q:?} oldest first {oldest_first} by {by:?}: the third page"
+                    );
+                    let back = store
+                        .list_tasks_by(
+                            "shop",
+                            &f,
+                            Page::Before(cursor(&third.tasks[0])),
+                            per as i64,
+                            by,
+                        )
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        ids(&back),
+                        want[per..2 * per].to_vec(),
+                        "{q:?} oldest first {oldest_first} by {by:?}: back from it"
+                    );
+                    assert!(back.has_more_before && back.has_more_after);
+                }
             }
-            let third = p.unwrap();
-            let back = store
-                .list_tasks_by("shop", &f, Page::Before(cursor(&third.tasks[0])), 5, by)
-                .await
-                .unwrap();
-            let ids = |p: &pushdeck::store::tasks::ListPage| {
-                p.tasks
-                    .iter()
-                    .map(|t| t.push_id.clone())
-                    .collect::<Vec<_>>()
-            };
-            assert!(back.has_more_before && back.has_more_after);
-            by_way.push((ids(&third), ids(&back)));
         }
-        assert_eq!(by_way[0], by_way[1]);
     }
 );
 
@@ -481,6 +513,17 @@ async fn the_index_follows_every_write_and_covers_tasks_stored_before_it() {
         .await
         .unwrap();
     assert_eq!(find("spring sale").await, vec!["200"]);
+    let pool = store.pool_for_tests();
+    // The index itself, not through the list's `LIKE` (which would hide a stale entry).
+    let indexed = async |q: &str| -> Vec<i64> {
+        sqlx::query_scalar("select rowid from tasks_fts where tasks_fts match $1")
+            .bind(q)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    };
+    let spring = r#""spr" "rin""#;
+    assert_eq!(indexed(spring).await.len(), 1);
     t.title = "Summer sale".into();
     store
         .apply_upstream("shop", &[t.clone()], 2, "me")
@@ -491,21 +534,35 @@ async fn the_index_follows_every_write_and_covers_tasks_stored_before_it() {
         Vec::<String>::new(),
         "the old title is gone"
     );
+    assert!(indexed(spring).await.is_empty(), "from the index too");
     assert_eq!(find("summer sale").await, vec!["200"]);
-    // A status change alone leaves the text (and the index) as it was.
+    // A status change alone leaves the text, and the index, as they were.
+    let index_state = async || -> (i64, i64) {
+        sqlx::query_as("select count(*), coalesce(sum(length(block)), 0) from tasks_fts_data")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let before = index_state().await;
     t.status = Status::Completed;
     store
         .apply_upstream("shop", &[t.clone()], 3, "me")
         .await
         .unwrap();
+    assert_eq!(
+        store.get_task("shop", "200").await.unwrap().unwrap().status,
+        Status::Completed
+    );
+    assert_eq!(index_state().await, before, "the index was not written");
     assert_eq!(find("summer sale").await, vec!["200"]);
 
-    let pool = store.pool_for_tests();
     // FTS5's own check of an external-content index against its table.
     sqlx::query("insert into tasks_fts (tasks_fts, rank) values ('integrity-check', 1)")
         .execute(pool)
         .await
         .expect("the index matches the tasks table");
+    let summer = r#""umm" "mme""#;
+    assert_eq!(indexed(summer).await.len(), 1);
     sqlx::query("delete from tasks where push_id = '200'")
         .execute(pool)
         .await
@@ -515,6 +572,7 @@ async fn the_index_follows_every_write_and_covers_tasks_stored_before_it() {
         Vec::<String>::new(),
         "a deleted task is gone"
     );
+    assert!(indexed(summer).await.is_empty(), "from the index too");
     sqlx::query("insert into tasks_fts (tasks_fts, rank) values ('integrity-check', 1)")
         .execute(pool)
         .await

@@ -696,3 +696,77 @@ both_stores!(
         }
     }
 );
+
+both_stores!(
+    the_pages_one_read_tells_the_budget_by_the_databases_clock_in_the_callers,
+    |db: Db| async move {
+        let db = TestDb::new(db).await;
+        // As in production: the database's clock stamps the ledger, and the page's one read
+        // takes "now" from it inside its statement.
+        let store = store_with_app(&db).await.stamped_by(StampClock::Database);
+        store
+            .apply_upstream(
+                "shop",
+                &[
+                    task("1", T0, Status::Pushing, "a"),
+                    task("2", T0, Status::Pushing, "b"),
+                    task("3", T0, Status::Completed, "c"),
+                ],
+                1,
+                "me",
+            )
+            .await
+            .unwrap();
+        store.fold_status_counts("shop").await.unwrap();
+        let hour = 3_600_000;
+        let first = real_now_ms();
+        for i in 0..3 {
+            assert_eq!(
+                store
+                    .reserve_call("shop", "record", 200, hour, first + i)
+                    .await
+                    .unwrap(),
+                Reservation::Granted
+            );
+        }
+        store
+            .back_off("shop", "task_stat", first + 60_000, first)
+            .await
+            .unwrap();
+        // A caller whose clock runs an hour ahead is told the same moments by its own clock.
+        for skew in [0, hour] {
+            let now = real_now_ms() + skew;
+            let ([record, stats], counts) = store
+                .usage_pair_with("shop", ["record", "task_stat"], hour, now, true)
+                .await
+                .unwrap();
+            assert_eq!(record.used, 3, "skew {skew}");
+            let oldest = record.oldest_ms.expect("the first call");
+            assert!(
+                (oldest - (first + skew)).abs() < 2_000,
+                "the oldest call by the caller's clock: {} ms off (skew {skew})",
+                oldest - (first + skew)
+            );
+            assert_eq!((stats.used, stats.oldest_ms), (0, None));
+            assert!(
+                (stats.backoff_until_ms - (first + skew + 60_000)).abs() < 2_000,
+                "the back-off's end by the caller's clock: {} ms off (skew {skew})",
+                stats.backoff_until_ms - (first + skew + 60_000)
+            );
+            assert_eq!(
+                counts,
+                vec![(Status::Pushing, 2), (Status::Completed, 1)],
+                "skew {skew}"
+            );
+            assert_eq!(counts, store.status_counts("shop").await.unwrap());
+            // The same without the counts (to the few ms each read's own clock reading moves).
+            let [r2, s2] = store
+                .quota_usage_pair("shop", ["record", "task_stat"], hour, now)
+                .await
+                .unwrap();
+            assert_eq!((r2.used, s2.used, s2.oldest_ms), (3, 0, None));
+            assert!((r2.oldest_ms.unwrap() - oldest).abs() < 100);
+            assert!((s2.backoff_until_ms - stats.backoff_until_ms).abs() < 100);
+        }
+    }
+);

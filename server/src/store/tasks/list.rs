@@ -174,8 +174,12 @@ fn build_list(
                  cross join tasks on tasks.task_id = candidates.value where app_id = $1"
             )
         }
-        // The first rows of the other filters, then the search among them (a co-routine: the
-        // outer query stops as soon as its page is full).
+        // The first rows of the other filters, then the search among them: SQLite runs the
+        // subquery as a co-routine and the outer query reads its rows in their order, stopping
+        // as soon as its page is full. SQL does not promise that order without an outer
+        // `order by`, which would read all the first rows before the page; SQLite keeps it (a
+        // subquery with a `limit` is never flattened), and the tests that compare this way with
+        // the scan page by page would see it change. The rows are sorted again by the caller.
         Text::FirstRows(..) => "select * from tasks where app_id = $1".to_string(),
         _ => format!("select {TASK_COLUMNS} from tasks where app_id = $1"),
     };
@@ -245,6 +249,28 @@ fn build_list(
     (sql, args)
 }
 
+async fn run_list_on<'e, E>(
+    executor: E,
+    app_id: &str,
+    filter: &ListFilter,
+    page: Page,
+    limit: i64,
+    text: Text<'_>,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let (sql, args) = build_list(app_id, filter, page, limit, text);
+    let mut q = sqlx::query(&sql);
+    for a in args {
+        q = match a {
+            Arg::I(i) => q.bind(i),
+            Arg::S(s) => q.bind(s),
+        };
+    }
+    Ok(q.fetch_all(executor).await?)
+}
+
 impl Store {
     /// One page of the Task List.
     pub async fn list_tasks(
@@ -308,7 +334,7 @@ impl Store {
     /// 1. shorter than three characters: the scan (it has no trigram to look up);
     /// 2. otherwise the first `10 × (limit + 1)` rows of the other filters are searched: a word
     ///    common there fills the page at once, as cheaply as the scan would;
-    /// 3. a search found at least a tenth of a page there is still common enough for the scan;
+    /// 3. a search found in more than a tenth of a page there is common enough for the scan;
     /// 4. else the index's candidates ([`Store::index_candidates`]): up to [`INDEX_MAX_TASKS`],
     ///    they are read by key, checked with the same `LIKE` and sorted; more, and the scan is
     ///    cheaper.
@@ -356,9 +382,13 @@ impl Store {
                 return scan().await;
             }
         }
+        // The index's reads and the candidates' rows from one snapshot (a read transaction on
+        // one connection): a task written between them is either in all or in none.
+        let mut tx = self.pool.begin().await?;
         let most = (by == SearchBy::Choice).then_some(INDEX_MAX_TASKS + 1);
-        let ids = self.index_candidates(&text, most).await?;
+        let ids = self.index_candidates(&mut tx, &text, most).await?;
         if by == SearchBy::Choice && ids.len() as i64 > INDEX_MAX_TASKS {
+            drop(tx);
             return scan().await;
         }
         if ids.is_empty() {
@@ -373,9 +403,16 @@ impl Store {
             json.push_str(&id.to_string());
         }
         json.push(']');
-        let rows = self
-            .run_list(app_id, filter, page, limit, Text::Among(&pattern, json))
-            .await?;
+        let rows = run_list_on(
+            &mut *tx,
+            app_id,
+            filter,
+            page,
+            limit,
+            Text::Among(&pattern, json),
+        )
+        .await?;
+        tx.commit().await?;
         Ok((rows, Some(SearchPath::Index)))
     }
 
@@ -387,15 +424,7 @@ impl Store {
         limit: i64,
         text: Text<'_>,
     ) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
-        let (sql, args) = build_list(app_id, filter, page, limit, text);
-        let mut q = sqlx::query(&sql);
-        for a in args {
-            q = match a {
-                Arg::I(i) => q.bind(i),
-                Arg::S(s) => q.bind(s),
-            };
-        }
-        Ok(q.fetch_all(&self.pool).await?)
+        run_list_on(&self.pool, app_id, filter, page, limit, text).await
     }
 
     /// Tasks per status for an app: the counter rows the triggers keep, and on PostgreSQL the

@@ -12,7 +12,7 @@ use sqlx::Row;
 use crate::store::{Backend, Store, StoreError};
 
 /// A search this short has no trigram: the index cannot answer it.
-pub const TRIGRAM_CHARS: usize = 3;
+pub(super) const TRIGRAM_CHARS: usize = 3;
 /// How many of a search's trigrams are looked up to find its rarest (spread over it), and how
 /// many of the rarest the index is asked for together.
 const SAMPLED_TRIGRAMS: usize = 8;
@@ -70,6 +70,7 @@ impl Store {
     /// lower-cased and [`indexable`].
     pub(super) async fn index_candidates(
         &self,
+        conn: &mut sqlx::AnyConnection,
         text: &str,
         most: Option<i64>,
     ) -> Result<Vec<i64>, StoreError> {
@@ -89,7 +90,7 @@ impl Store {
             q = q.bind(fts_term(g));
         }
         let mut rarity = Vec::with_capacity(grams.len());
-        for row in q.fetch_all(&self.pool).await? {
+        for row in q.fetch_all(&mut *conn).await? {
             let g: i64 = row.try_get("g")?;
             let n: i64 = row.try_get("n")?;
             if n == 0 {
@@ -114,7 +115,7 @@ impl Store {
             sqlx::query_scalar("select rowid from tasks_fts where tasks_fts match $1 limit $2")
                 .bind(query)
                 .bind(most.unwrap_or(-1))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *conn)
                 .await?,
         )
     }
